@@ -1,0 +1,95 @@
+package io.mlmesh.core.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlmesh.core.transform.FeatureVectorizer;
+import io.mlmesh.core.transform.Vocabulary;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A trained model as one artifact: a zip holding {@code manifest.json} and the engine's model
+ * bytes ({@code model.bin}). One file means one SHA-256 in the registry covers both, so a
+ * manifest can never be paired with the wrong weights.
+ *
+ * @param manifest how to build the model's input vector
+ * @param modelBytes the engine's serialized model (for XGBoost, its UBJ or JSON form)
+ */
+public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
+
+    /** The registry's artifact format name for bundles. */
+    public static final String FORMAT = "mlmesh-bundle-v1";
+
+    private static final String MANIFEST_ENTRY = "manifest.json";
+    private static final String MODEL_ENTRY = "model.bin";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The zip bytes of this bundle. */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(modelBytes.length + 4096);
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(MANIFEST_ENTRY));
+            zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(MODEL_ENTRY));
+            zip.write(modelBytes);
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write model bundle", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads a bundle from its zip bytes.
+     *
+     * @throws IllegalArgumentException when the bytes are not a complete bundle
+     */
+    public static ModelBundle fromBytes(byte[] zipBytes) {
+        BundleManifest manifest = null;
+        byte[] model = null;
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(zipBytes))) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                byte[] content = zip.readAllBytes();
+                if (MANIFEST_ENTRY.equals(entry.getName())) {
+                    manifest = JSON.readValue(content, BundleManifest.class);
+                } else if (MODEL_ENTRY.equals(entry.getName())) {
+                    model = content;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model bundle is not a readable zip", e);
+        }
+        if (manifest == null || model == null) {
+            throw new IllegalArgumentException(
+                    "model bundle lacks " + (manifest == null ? MANIFEST_ENTRY : MODEL_ENTRY));
+        }
+        return new ModelBundle(manifest, model);
+    }
+
+    /** The vectorizer that turns rows into this model's inputs. */
+    public FeatureVectorizer vectorizer() {
+        Map<String, Vocabulary> vocabularies = new HashMap<>();
+        manifest.vocabularies().forEach((name, values) -> vocabularies.put(name,
+                Vocabulary.of(values)));
+        return new FeatureVectorizer(manifest.transforms(), vocabularies);
+    }
+
+    /** The manifest vocabularies of a fitted vectorizer, in the form bundles store. */
+    public static Map<String, List<String>> vocabulariesOf(
+            FeatureVectorizer vectorizer) {
+        Map<String, List<String>> values = new HashMap<>();
+        vectorizer.vocabularies().forEach((name, vocabulary) ->
+                values.put(name, vocabulary.values()));
+        return values;
+    }
+}
