@@ -1,0 +1,63 @@
+package io.mlmesh.cli.demo;
+
+import io.mlmesh.monitor.v1.OperationSummary;
+import io.mlmesh.monitor.v1.ServiceSummary;
+import java.io.PrintStream;
+import java.util.Comparator;
+
+/** Prints the demo's closing summary. */
+public final class DemoReport {
+
+    private static final int OPERATIONS_SHOWN = 12;
+
+    private DemoReport() {
+    }
+
+    public static void print(DemoResult result, String dataLine, int concurrency, double seconds,
+            PrintStream out) {
+        out.println();
+        out.println("== flights demo summary ==");
+        out.println(dataLine);
+        out.printf("model      %s v%d (alias production)%n", FlightsDemo.MODEL,
+                result.modelVersion());
+        out.printf("AUC        offline %.6f (training job, June test rows)%n",
+                result.offlineAuc());
+        out.printf("           served  %.6f (Predict over gRPC, same %,d rows)  |diff| %.1e"
+                + "  parity %s%n", result.servedAuc(), result.rows(),
+                Math.abs(result.servedAuc() - result.offlineAuc()),
+                result.aucAgrees() ? "OK" : "FAILED");
+        out.printf("features   online equal offline on %,d of %,d rows; replayed rows are the"
+                + " evaluated rows: %s%n", result.rows() - result.featureMismatches(),
+                result.rows(), result.testHashMatches() ? "yes" : "NO");
+        out.printf("latency    Predict p50 %s, p99 %s at concurrency %d; %,.0f calls/s%n",
+                micros(result.p50Micros()), micros(result.p99Micros()), concurrency,
+                result.callsPerSecond());
+        printTraces(result, out);
+        out.printf("took       %.0f s%n", seconds);
+    }
+
+    private static void printTraces(DemoResult result, PrintStream out) {
+        out.printf("monitor    %,d spans in %,d traces received over OTLP%n",
+                result.traces().getSpanCount(), result.traces().getTraceCount());
+        out.printf("  %-20s %10s %8s%n", "service", "spans", "errors");
+        result.traces().getServicesList().stream()
+                .sorted(Comparator.comparing(ServiceSummary::getService))
+                .forEach(s -> out.printf("  %-20s %,10d %,8d%n", s.getService(),
+                        s.getSpanCount(), s.getErrorCount()));
+        out.printf("  %-20s %-52s %9s %9s %9s%n", "service", "operation", "count", "p50",
+                "p99");
+        result.traces().getOperationsList().stream()
+                .sorted(Comparator.comparingLong(OperationSummary::getCount).reversed())
+                .limit(OPERATIONS_SHOWN)
+                .forEach(o -> out.printf("  %-20s %-52s %,9d %9s %9s%n", o.getService(),
+                        o.getOperation(), o.getCount(), micros(o.getP50Micros()),
+                        micros(o.getP99Micros())));
+    }
+
+    static String micros(long micros) {
+        if (micros >= 10_000) {
+            return String.format("%.1f ms", micros / 1000.0);
+        }
+        return String.format("%d µs", micros);
+    }
+}

@@ -1,0 +1,309 @@
+package io.mlmesh.cli.demo;
+
+import io.grpc.ManagedChannel;
+import io.mlmesh.cli.mesh.Channels;
+import io.mlmesh.cli.mesh.MeshState;
+import io.mlmesh.cli.mesh.ServiceKind;
+import io.mlmesh.core.metrics.BinaryMetrics;
+import io.mlmesh.featurestore.v1.Aggregation;
+import io.mlmesh.featurestore.v1.AggregationFunction;
+import io.mlmesh.featurestore.v1.ApplyFeatureViewRequest;
+import io.mlmesh.featurestore.v1.DatasetVersion;
+import io.mlmesh.featurestore.v1.FeatureStoreGrpc;
+import io.mlmesh.featurestore.v1.FeatureView;
+import io.mlmesh.featurestore.v1.FeatureViewSpec;
+import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.featurestore.v1.RegisterSourceRequest;
+import io.mlmesh.featurestore.v1.ViewJoin;
+import io.mlmesh.inference.v1.LoadModelRequest;
+import io.mlmesh.inference.v1.LoadedModel;
+import io.mlmesh.inference.v1.PredictorGrpc;
+import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
+import io.mlmesh.monitor.v1.MonitorGrpc;
+import io.mlmesh.monitor.v1.TraceSummary;
+import io.mlmesh.registry.v1.ModelVersion;
+import io.mlmesh.registry.v1.RegistryGrpc;
+import io.mlmesh.registry.v1.SetAliasRequest;
+import io.mlmesh.training.v1.DatasetSummary;
+import io.mlmesh.training.v1.FeatureTransform;
+import io.mlmesh.training.v1.GetJobRequest;
+import io.mlmesh.training.v1.Job;
+import io.mlmesh.training.v1.JobEvent;
+import io.mlmesh.training.v1.JobSpec;
+import io.mlmesh.training.v1.JobState;
+import io.mlmesh.training.v1.LabelSpec;
+import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.SubmitJobRequest;
+import io.mlmesh.training.v1.TrainingGrpc;
+import io.mlmesh.training.v1.TransformKind;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The flights demo: real US flights go through the whole mesh. The feature store derives, per
+ * origin airport, the late share, mean delay and number of flights over the 7 days before each
+ * day; training joins them point-in-time to January-May flights and trains XGBoost; the
+ * registry holds the model as {@code production}; inference serves it; June is replayed in
+ * time order through {@code Predict}, materializing the features day by day as production
+ * would, and the served AUC must equal the offline AUC on the same rows.
+ */
+public final class FlightsDemo {
+
+    /** The registry model the demo trains. */
+    public static final String MODEL = "flights-delay";
+    static final String SOURCE = "flights";
+    static final String VIEW = "origin_7d";
+    static final List<String> VIEW_FEATURES =
+            List.of("flights_7d", "late_share_7d", "mean_delay_7d");
+    static final LocalDate TRAIN_START = LocalDate.of(2001, 1, 1);
+    static final LocalDate TEST_START = LocalDate.of(2001, 6, 1);
+    static final LocalDate TEST_END = LocalDate.of(2001, 7, 1);
+    private static final double LATE_MINUTES = 15;
+
+    private final MeshState mesh;
+    private final DemoOptions options;
+    private final PrintStream out;
+
+    public FlightsDemo(MeshState mesh, DemoOptions options, PrintStream out) {
+        this.mesh = mesh;
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Runs every step and returns what was measured; the mesh must be healthy. */
+    public DemoResult run() {
+        ManagedChannel featureChannel = Channels.open(mesh.port(ServiceKind.FEATURE_STORE));
+        ManagedChannel trainingChannel = Channels.open(mesh.port(ServiceKind.TRAINING));
+        ManagedChannel registryChannel = Channels.open(mesh.port(ServiceKind.REGISTRY));
+        ManagedChannel inferenceChannel = Channels.open(mesh.port(ServiceKind.INFERENCE));
+        ManagedChannel monitorChannel = Channels.open(mesh.port(ServiceKind.MONITOR));
+        try {
+            var features = FeatureStoreGrpc.newBlockingStub(featureChannel);
+            FeatureView view = defineFeatures(features);
+            Job job = train(TrainingGrpc.newBlockingStub(trainingChannel), view);
+            ModelVersion production = promote(RegistryGrpc.newBlockingStub(registryChannel), job);
+            load(PredictorGrpc.newBlockingStub(inferenceChannel));
+
+            TestSet testSet = TestSet.fetch(features, testRequest(view));
+            boolean hashMatches = testSet.contentSha256().equals(testHashOf(job));
+            out.printf("%nreplaying June: %,d flights from the feature store (same rows the job"
+                    + " evaluated on: %s)%n", testSet.rows().size(), hashMatches ? "yes" : "NO");
+            JuneReplay replay = new JuneReplay(features,
+                    PredictorGrpc.newBlockingStub(inferenceChannel), view, options.concurrency(),
+                    out);
+            JuneReplay.Outcome served = replay.run(testSet.rows());
+
+            TraceSummary traces = traceSummary(MonitorGrpc.newBlockingStub(monitorChannel));
+            double servedAuc = BinaryMetrics.auc(served.scores(), testSet.labels());
+            return new DemoResult(production.getVersion(), job.getMetricsOrThrow("auc"),
+                    servedAuc, testSet.rows().size(), served.featureMismatches(), hashMatches,
+                    served.p50Micros(), served.p99Micros(), served.callsPerSecond(), traces);
+        } finally {
+            List.of(featureChannel, trainingChannel, registryChannel, inferenceChannel,
+                    monitorChannel).forEach(Channels::close);
+        }
+    }
+
+    private FeatureView defineFeatures(FeatureStoreGrpc.FeatureStoreBlockingStub features) {
+        long startNanos = System.nanoTime();
+        DatasetVersion source = features.registerSource(RegisterSourceRequest.newBuilder()
+                .setName(SOURCE)
+                .setPath(options.data().toAbsolutePath().toString())
+                .setTimestampColumn("date")
+                .build());
+        out.printf("%n[feature-store] source %s: %,d rows, sha256 %s…%n", source.getName(),
+                source.getRowCount(), source.getContentSha256().substring(0, 12));
+
+        FeatureView view = features.applyFeatureView(ApplyFeatureViewRequest.newBuilder()
+                .setSpec(viewSpec())
+                .build());
+        out.printf("[feature-store] view %s v%d %s: origin airport, 7 days before each day,"
+                + " computed in %.1f s%n", VIEW, view.getVersion(), view.getFeatureNamesList(),
+                (System.nanoTime() - startNanos) / 1e9);
+        return view;
+    }
+
+    private static FeatureViewSpec viewSpec() {
+        return FeatureViewSpec.newBuilder()
+                .setName(VIEW)
+                .setSource(SOURCE)
+                .setEntityColumn("origin")
+                .addAggregations(Aggregation.newBuilder().setName(VIEW_FEATURES.get(0))
+                        .setFunction(AggregationFunction.AGGREGATION_FUNCTION_COUNT))
+                .addAggregations(Aggregation.newBuilder().setName(VIEW_FEATURES.get(1))
+                        .setFunction(AggregationFunction.AGGREGATION_FUNCTION_SHARE_ABOVE)
+                        .setColumn("delay").setThreshold(LATE_MINUTES))
+                .addAggregations(Aggregation.newBuilder().setName(VIEW_FEATURES.get(2))
+                        .setFunction(AggregationFunction.AGGREGATION_FUNCTION_MEAN)
+                        .setColumn("delay"))
+                .setWindow(ProtoTime.days(7))
+                .setGranularity(ProtoTime.days(1))
+                .setTtl(ProtoTime.days(2))
+                .setOwner("demo")
+                .setDescription("Per origin airport, over the 7 days before each day")
+                .build();
+    }
+
+    private Job train(TrainingGrpc.TrainingBlockingStub training, FeatureView view) {
+        JobSpec spec = JobSpec.newBuilder()
+                .setModelName(MODEL)
+                .setTrain(trainingSetRequest(view, TRAIN_START, TEST_START,
+                        options.trainFraction()))
+                .setTest(testRequest(view))
+                .setLabel(LabelSpec.newBuilder().setColumn("delay").setThreshold(LATE_MINUTES))
+                .addAllTransforms(transforms())
+                .setFamily(ModelFamily.MODEL_FAMILY_XGBOOST)
+                .putParams("num_round", String.valueOf(options.rounds()))
+                .putParams("max_depth", "6")
+                .putParams("eta", "0.1")
+                .setRegister(true)
+                .setDescription("flights demo: late (> 15 min) from origin history and schedule")
+                .build();
+        Job job = training.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
+        out.printf("%n[training] job %s submitted: XGBoost, train Jan-May (%s of flights),"
+                + " test June (%s)%n", job.getId(), percent(options.trainFraction()),
+                percent(options.testFraction()));
+
+        Job last = job;
+        Iterator<JobEvent> events = training.watchJob(
+                GetJobRequest.newBuilder().setId(job.getId()).build());
+        while (events.hasNext()) {
+            last = printProgress(last, events.next().getJob());
+        }
+        last = training.getJob(GetJobRequest.newBuilder().setId(job.getId()).build());
+        if (last.getState() != JobState.JOB_STATE_SUCCEEDED) {
+            throw new IllegalStateException("training job " + last.getId() + " ended "
+                    + last.getState() + ": " + last.getError());
+        }
+        printDatasets(last);
+        out.printf("[training] test metrics: AUC %.6f, log loss %.6f, accuracy %.4f%n",
+                last.getMetricsOrThrow("auc"), last.getMetricsOrThrow("log_loss"),
+                last.getMetricsOrThrow("accuracy"));
+        return last;
+    }
+
+    private Job printProgress(Job previous, Job current) {
+        if (current.getState() != previous.getState()) {
+            out.printf("[training]   %s%n", current.getState().name()
+                    .replace("JOB_STATE_", "").toLowerCase(Locale.ROOT));
+        }
+        int step = current.getProgress().getStep();
+        int total = current.getProgress().getTotalSteps();
+        if (step != previous.getProgress().getStep() && (step % 20 == 0 || step == total)) {
+            out.printf("[training]   round %3d/%d  train log loss %.5f  test log loss %.5f%n",
+                    step, total, current.getProgress().getTrainLoss(),
+                    current.getProgress().getValidationLoss());
+        }
+        return current;
+    }
+
+    private void printDatasets(Job job) {
+        for (DatasetSummary dataset : job.getDatasetsList()) {
+            out.printf("[training] %-5s %,9d rows, %.1f%% late, sha256 %s…%n",
+                    dataset.getRole(), dataset.getRowCount(), 100 * dataset.getPositiveShare(),
+                    dataset.getContentSha256().substring(0, 12));
+        }
+    }
+
+    private ModelVersion promote(RegistryGrpc.RegistryBlockingStub registry, Job job) {
+        ModelVersion version = registry.setAlias(SetAliasRequest.newBuilder()
+                .setModel(job.getRegisteredModel())
+                .setAlias("production")
+                .setVersion(job.getRegisteredVersion())
+                .build());
+        out.printf("%n[registry] %s v%d: artifact %s, %,d bytes, sha256 %s…; alias production%n",
+                version.getModel(), version.getVersion(), version.getArtifact().getFormat(),
+                version.getArtifact().getSizeBytes(),
+                version.getArtifact().getSha256().substring(0, 12));
+        out.printf("[registry] lineage: run %s, data %s, views %s%n",
+                version.getLineage().getRunId(),
+                version.getLineage().getDatasetsList().stream()
+                        .map(d -> d.getRole() + "=" + d.getContentSha256().substring(0, 12))
+                        .toList(),
+                version.getLineage().getFeatureViewsList().stream()
+                        .map(v -> v.getName() + " v" + v.getVersion()).toList());
+        return version;
+    }
+
+    private void load(PredictorGrpc.PredictorBlockingStub predictor) {
+        LoadedModel loaded = predictor.loadModel(LoadModelRequest.newBuilder()
+                .setModel(MODEL)
+                .setAlias("production")
+                .build());
+        out.printf("[inference] loaded %s v%d (digest verified %s…), inputs %s%n",
+                loaded.getModel(), loaded.getVersion(),
+                loaded.getArtifactSha256().substring(0, 12), loaded.getFeatureNamesList());
+    }
+
+    private TraceSummary traceSummary(MonitorGrpc.MonitorBlockingStub monitor) {
+        sleepMillis(2500);
+        return monitor.getTraceSummary(GetTraceSummaryRequest.getDefaultInstance());
+    }
+
+    private GetTrainingSetRequest testRequest(FeatureView view) {
+        return trainingSetRequest(view, TEST_START, TEST_END, options.testFraction());
+    }
+
+    private static GetTrainingSetRequest trainingSetRequest(FeatureView view, LocalDate start,
+            LocalDate end, double fraction) {
+        return GetTrainingSetRequest.newBuilder()
+                .setSource(SOURCE)
+                .addAllColumns(List.of("date", "delay", "distance", "origin", "destination"))
+                .addJoins(ViewJoin.newBuilder().setView(VIEW).setVersion(view.getVersion())
+                        .setEntityColumn("origin"))
+                .setStart(ProtoTime.startOf(start))
+                .setEnd(ProtoTime.startOf(end))
+                .setSampleFraction(fraction)
+                .build();
+    }
+
+    private static List<FeatureTransform> transforms() {
+        List<FeatureTransform> own = List.of(
+                transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY, "date"),
+                transform("weekday", TransformKind.TRANSFORM_KIND_DAY_OF_WEEK, "date"),
+                transform("distance", TransformKind.TRANSFORM_KIND_NUMERIC, "distance"),
+                transform("origin", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX, "origin"),
+                transform("destination", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX,
+                        "destination"));
+        List<FeatureTransform> online = VIEW_FEATURES.stream()
+                .map(feature -> transform(VIEW + "__" + feature,
+                        TransformKind.TRANSFORM_KIND_NUMERIC, VIEW + "__" + feature))
+                .toList();
+        return Stream.concat(own.stream(), online.stream()).toList();
+    }
+
+    private static FeatureTransform transform(String name, TransformKind kind, String column) {
+        return FeatureTransform.newBuilder().setName(name).setKind(kind).setColumn(column)
+                .build();
+    }
+
+    private static String testHashOf(Job job) {
+        return job.getDatasetsList().stream()
+                .filter(dataset -> dataset.getRole().equals("test"))
+                .map(DatasetSummary::getContentSha256)
+                .findFirst()
+                .orElse("");
+    }
+
+    public static String percent(double fraction) {
+        return fraction <= 0 || fraction >= 1 ? "all" : String.format("%.0f%%", 100 * fraction);
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where the demo reads flights from when no path is given. */
+    public static Path carriedSubset(Path home) {
+        return home.resolve("data/flights-20k.csv");
+    }
+}

@@ -1,0 +1,182 @@
+package io.mlmesh.cli.demo;
+
+import io.mlmesh.featurestore.v1.FeatureStoreGrpc;
+import io.mlmesh.featurestore.v1.FeatureView;
+import io.mlmesh.featurestore.v1.MaterializeRequest;
+import io.mlmesh.featurestore.v1.MaterializeResponse;
+import io.mlmesh.inference.v1.FieldValue;
+import io.mlmesh.inference.v1.PredictRequest;
+import io.mlmesh.inference.v1.PredictResponse;
+import io.mlmesh.inference.v1.PredictorGrpc;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Replays the test month through {@code Predict} as production would see it: day by day in
+ * time order, first materializing that day's feature rows to the online store, then scoring
+ * the day's flights with many concurrent callers, each asking for features as of the flight's
+ * own time.
+ *
+ * <p>The first day is scored once before measuring, so that latency figures describe a warm
+ * service rather than JIT compilation; scoring is read-only, so the warm-up changes nothing.
+ */
+final class JuneReplay {
+
+    private static final long HIGHEST_MICROS = 60_000_000L;
+
+    private final FeatureStoreGrpc.FeatureStoreBlockingStub features;
+    private final PredictorGrpc.PredictorBlockingStub predictor;
+    private final FeatureView view;
+    private final int concurrency;
+    private final PrintStream out;
+
+    /**
+     * @param scores served scores, in the order of the rows given
+     * @param featureMismatches rows whose served online features differ from their offline row
+     */
+    record Outcome(double[] scores, int featureMismatches, long p50Micros, long p99Micros,
+            double callsPerSecond) {
+    }
+
+    JuneReplay(FeatureStoreGrpc.FeatureStoreBlockingStub features,
+            PredictorGrpc.PredictorBlockingStub predictor, FeatureView view, int concurrency,
+            PrintStream out) {
+        this.features = features;
+        this.predictor = predictor;
+        this.view = view;
+        this.concurrency = concurrency;
+        this.out = out;
+    }
+
+    Outcome run(List<FlightRow> rows) {
+        TreeMap<LocalDate, List<Integer>> rowsByDay = groupByDay(rows);
+        double[] scores = new double[rows.size()];
+        AtomicInteger mismatches = new AtomicInteger();
+        Histogram latency = new ConcurrentHistogram(HIGHEST_MICROS, 3);
+        ExecutorService callers = Executors.newFixedThreadPool(concurrency);
+        try {
+            materialize(null, rowsByDay.firstKey());
+            long scoringNanos = 0;
+            boolean warmedUp = false;
+            for (Map.Entry<LocalDate, List<Integer>> day : rowsByDay.entrySet()) {
+                materialize(day.getKey(), day.getKey().plusDays(1));
+                if (!warmedUp) {
+                    score(callers, rows, day.getValue(), scores, new AtomicInteger(),
+                            new ConcurrentHistogram(HIGHEST_MICROS, 3));
+                    warmedUp = true;
+                }
+                long startNanos = System.nanoTime();
+                score(callers, rows, day.getValue(), scores, mismatches, latency);
+                scoringNanos += System.nanoTime() - startNanos;
+            }
+            return new Outcome(scores, mismatches.get(), latency.getValueAtPercentile(50),
+                    latency.getValueAtPercentile(99), rows.size() / (scoringNanos / 1e9));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private void materialize(LocalDate start, LocalDate end) {
+        MaterializeRequest.Builder request = MaterializeRequest.newBuilder()
+                .setView(view.getSpec().getName())
+                .setVersion(view.getVersion())
+                .setEnd(ProtoTime.startOf(end));
+        if (start != null) {
+            request.setStart(ProtoTime.startOf(start));
+        }
+        MaterializeResponse response = features.materialize(request.build());
+        if (start == null) {
+            out.printf("[feature-store] materialized history before %s: %,d entities online%n",
+                    end, response.getEntitiesWritten());
+        }
+    }
+
+    private void score(ExecutorService callers, List<FlightRow> rows, List<Integer> indexes,
+            double[] scores, AtomicInteger mismatches, Histogram latency) {
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            workers.add(callers.submit(() -> {
+                for (int k = next.getAndIncrement(); k < indexes.size();
+                        k = next.getAndIncrement()) {
+                    int index = indexes.get(k);
+                    long startNanos = System.nanoTime();
+                    PredictResponse response = predictor
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .predict(requestFor(rows.get(index), index));
+                    latency.recordValue(Math.min(HIGHEST_MICROS,
+                            (System.nanoTime() - startNanos) / 1000));
+                    scores[index] = response.getScore();
+                    if (!onlineFeaturesMatch(rows.get(index), response)) {
+                        mismatches.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Future<?> worker : workers) {
+            try {
+                worker.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("replay interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Predict failed: " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        }
+    }
+
+    private static PredictRequest requestFor(FlightRow row, int index) {
+        return PredictRequest.newBuilder()
+                .setModel(FlightsDemo.MODEL)
+                .putFields("date", FieldValue.newBuilder()
+                        .setTime(ProtoTime.fromMicros(row.timeMicros())).build())
+                .putFields("distance", FieldValue.newBuilder().setNumber(row.distance()).build())
+                .putFields("origin", FieldValue.newBuilder().setText(row.origin()).build())
+                .putFields("destination",
+                        FieldValue.newBuilder().setText(row.destination()).build())
+                .setAsOf(ProtoTime.fromMicros(row.timeMicros()))
+                .setRequestId("june-" + index)
+                .setReturnFeatures(true)
+                .build();
+    }
+
+    /** Whether the served vector holds, for each view feature, the offline row's value. */
+    private static boolean onlineFeaturesMatch(FlightRow row, PredictResponse response) {
+        List<String> names = response.getFeatureNamesList();
+        for (int f = 0; f < FlightsDemo.VIEW_FEATURES.size(); f++) {
+            int position = names.indexOf(FlightsDemo.VIEW + "__"
+                    + FlightsDemo.VIEW_FEATURES.get(f));
+            if (position < 0) {
+                return false;
+            }
+            float served = (float) response.getFeatures(position);
+            float offline = (float) row.offlineFeatures()[f];
+            if (Float.compare(served, offline) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static TreeMap<LocalDate, List<Integer>> groupByDay(List<FlightRow> rows) {
+        TreeMap<LocalDate, List<Integer>> byDay = new TreeMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            byDay.computeIfAbsent(ProtoTime.dayOf(rows.get(i).timeMicros()),
+                    day -> new ArrayList<>()).add(i);
+        }
+        return byDay;
+    }
+}

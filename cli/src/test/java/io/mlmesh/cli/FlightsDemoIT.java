@@ -1,0 +1,175 @@
+package io.mlmesh.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.mlmesh.cli.demo.DemoOptions;
+import io.mlmesh.cli.demo.DemoResult;
+import io.mlmesh.cli.demo.FlightsDemo;
+import io.mlmesh.cli.mesh.Channels;
+import io.mlmesh.cli.mesh.MeshLauncher;
+import io.mlmesh.cli.mesh.MeshState;
+import io.mlmesh.cli.mesh.ServiceKind;
+import io.mlmesh.inference.v1.FieldValue;
+import io.mlmesh.inference.v1.PredictRequest;
+import io.mlmesh.inference.v1.PredictResponse;
+import io.mlmesh.inference.v1.PredictorGrpc;
+import io.mlmesh.monitor.v1.ServiceSummary;
+import io.mlmesh.oip.GRPCInferenceServiceGrpc;
+import io.mlmesh.oip.InferTensorContents;
+import io.mlmesh.oip.ModelInferRequest;
+import io.mlmesh.oip.ServerLiveRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo pipeline end to end through the five real services, started as processes from
+ * their packaged jars, with a private Redis, on the 20,000-flight sample of real data.
+ */
+class FlightsDemoIT {
+
+    private static Path runDir;
+    private static MeshState mesh;
+    private static DemoResult result;
+    private static String output;
+
+    @BeforeAll
+    static void runDemo() throws IOException {
+        Path home = Path.of(System.getProperty("mlmesh.home", "..")).toAbsolutePath()
+                .normalize();
+        runDir = Files.createTempDirectory("mlmesh-demo-it");
+        DemoOptions options = new DemoOptions(FlightsDemo.carriedSubset(home), 1.0, 1.0, 30,
+                16);
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new Tee(captured, System.out), true,
+                StandardCharsets.UTF_8);
+
+        result = DemoCommand.run(home, runDir, options, false, null, true, out);
+        output = captured.toString(StandardCharsets.UTF_8);
+        mesh = MeshState.load(runDir);
+    }
+
+    @AfterAll
+    static void stopMesh() {
+        if (mesh != null) {
+            MeshLauncher.stop(mesh);
+        }
+    }
+
+    @Test
+    void demo_servedAuc_equalsOfflineAucOnTheSameRows() {
+        assertTrue(result.testHashMatches(), "replayed rows must be the evaluated rows");
+        assertTrue(result.rows() > 2_000, "June of the sample has about 3,300 flights");
+        assertTrue(result.offlineAuc() > 0.55 && result.offlineAuc() < 1.0,
+                "offline AUC " + result.offlineAuc());
+        assertEquals(result.offlineAuc(), result.servedAuc(), 1e-6);
+        assertTrue(output.contains("parity OK"), output);
+    }
+
+    @Test
+    void demo_servedOnlineFeatures_equalOfflineRows() {
+        assertEquals(0, result.featureMismatches());
+    }
+
+    @Test
+    void demo_monitorReceivedTracesFromTheServices() {
+        Set<String> services = result.traces().getServicesList().stream()
+                .filter(s -> s.getSpanCount() > 0)
+                .map(ServiceSummary::getService)
+                .collect(Collectors.toSet());
+
+        assertTrue(services.containsAll(Set.of("inference-svc", "feature-store-svc",
+                "training-svc", "registry-svc")), "services seen: " + services);
+        assertTrue(result.traces().getOperationsList().stream().anyMatch(o ->
+                o.getOperation().contains("Predict") && o.getCount() >= result.rows()),
+                "every Predict call is traced");
+    }
+
+    @Test
+    void predict_unknownAirport_succeedsWithFeaturesMissing() {
+        ManagedChannel channel = Channels.open(mesh.port(ServiceKind.INFERENCE));
+        try {
+            PredictResponse response = PredictorGrpc.newBlockingStub(channel).predict(
+                    PredictRequest.newBuilder()
+                            .setModel(FlightsDemo.MODEL)
+                            .putFields("distance", FieldValue.newBuilder().setNumber(500).build())
+                            .putFields("origin", FieldValue.newBuilder().setText("ZZZ").build())
+                            .setReturnFeatures(true)
+                            .build());
+
+            assertTrue(response.getScore() > 0 && response.getScore() < 1);
+            assertEquals("MISSING",
+                    response.getFeatureStatusesOrThrow("origin_7d__late_share_7d"));
+        } finally {
+            Channels.close(channel);
+        }
+    }
+
+    @Test
+    void modelInfer_badShapeAndUnknownModel_areRefusedAndServiceKeepsServing() {
+        ManagedChannel channel = Channels.open(mesh.port(ServiceKind.INFERENCE));
+        try {
+            var oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+            ModelInferRequest badShape = ModelInferRequest.newBuilder()
+                    .setModelName(FlightsDemo.MODEL)
+                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                            .setName("input").setDatatype("FP32").addShape(2).addShape(3)
+                            .setContents(InferTensorContents.newBuilder()
+                                    .addFp32Contents(1).addFp32Contents(2).addFp32Contents(3)
+                                    .addFp32Contents(4).addFp32Contents(5)))
+                    .build();
+
+            StatusRuntimeException shape = assertThrows(StatusRuntimeException.class,
+                    () -> oip.modelInfer(badShape));
+            StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                    () -> oip.modelInfer(badShape.toBuilder().setModelName("nope").build()));
+
+            assertEquals(Status.Code.INVALID_ARGUMENT, shape.getStatus().getCode());
+            String message = shape.getStatus().getDescription();
+            assertTrue(message.contains("input") && message.contains("6")
+                    && message.contains("5"), message);
+            assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+            assertTrue(unknown.getStatus().getDescription().contains("nope"));
+            assertTrue(oip.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+        } finally {
+            Channels.close(channel);
+        }
+    }
+
+    /** Writes to two streams: the test keeps the demo's output and still shows it. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        Tee(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            first.write(bytes, offset, length);
+            second.write(bytes, offset, length);
+        }
+    }
+}
