@@ -1,8 +1,8 @@
 package io.mlmesh.cli;
 
 import io.mlmesh.cli.demo.DatasetLocator;
-import io.mlmesh.cli.demo.DemoReport;
 import io.mlmesh.cli.demo.DemoOptions;
+import io.mlmesh.cli.demo.DemoReport;
 import io.mlmesh.cli.demo.DemoResult;
 import io.mlmesh.cli.demo.FlightsDemo;
 import io.mlmesh.cli.mesh.MeshLauncher;
