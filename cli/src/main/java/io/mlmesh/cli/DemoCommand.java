@@ -60,7 +60,9 @@ final class DemoCommand implements Callable<Integer> {
                 rounds, concurrency);
         DemoResult result = run(home, home.resolve(".mlmesh/demo"), options, choice.full(),
                 redisUrl, keepRunning, System.out);
-        return result.aucAgrees() && result.featureMismatches() == 0 ? 0 : 1;
+        boolean parity = result.aucAgrees() && result.featureMismatches() == 0
+                && result.baseline().scoreMismatches() == 0;
+        return parity ? 0 : 1;
     }
 
     /**

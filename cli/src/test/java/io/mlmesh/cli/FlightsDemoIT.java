@@ -86,6 +86,11 @@ class FlightsDemoIT {
     }
 
     @Test
+    void demo_oipModelInfer_givesThePredictScoresForTheSameVectors() {
+        assertEquals(0, result.baseline().scoreMismatches());
+    }
+
+    @Test
     void demo_monitorReceivedTracesFromTheServices() {
         Set<String> services = result.traces().getServicesList().stream()
                 .filter(s -> s.getSpanCount() > 0)

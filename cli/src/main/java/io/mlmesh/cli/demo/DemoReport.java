@@ -32,6 +32,13 @@ public final class DemoReport {
         out.printf("latency    Predict p50 %s, p99 %s at concurrency %d; %,.0f calls/s%n",
                 micros(result.p50Micros()), micros(result.p99Micros()), concurrency,
                 result.callsPerSecond());
+        DemoResult.Baseline baseline = result.baseline();
+        out.printf("baseline   OIP ModelInfer on the same vectors: p50 %s, p99 %s; %,.0f calls/s;"
+                + " Predict/ModelInfer p50 ratio %.2f; scores equal on %,d of %,d rows%n",
+                micros(baseline.p50Micros()), micros(baseline.p99Micros()),
+                baseline.callsPerSecond(),
+                (double) result.p50Micros() / Math.max(1, baseline.p50Micros()),
+                result.rows() - baseline.scoreMismatches(), result.rows());
         printTraces(result, out);
         out.printf("took       %.0f s%n", seconds);
     }

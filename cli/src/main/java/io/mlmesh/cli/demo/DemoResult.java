@@ -14,11 +14,21 @@ import io.mlmesh.monitor.v1.TraceSummary;
  * @param p50Micros median Predict latency seen by the client
  * @param p99Micros 99th percentile Predict latency seen by the client
  * @param callsPerSecond Predict calls per second during the replay, materialization excluded
+ * @param baseline the same vectors through OIP ModelInfer, the latency baseline
  * @param traces the monitor's summary of the traces it received
  */
 public record DemoResult(long modelVersion, double offlineAuc, double servedAuc, int rows,
         int featureMismatches, boolean testHashMatches, long p50Micros, long p99Micros,
-        double callsPerSecond, TraceSummary traces) {
+        double callsPerSecond, Baseline baseline, TraceSummary traces) {
+
+    /**
+     * OIP ModelInfer on the vectors Predict built.
+     *
+     * @param scoreMismatches rows whose ModelInfer probability differs from the Predict score
+     */
+    public record Baseline(int scoreMismatches, long p50Micros, long p99Micros,
+            double callsPerSecond) {
+    }
 
     /** Served and offline AUC agree to 1e-6 on the same rows: the parity check. */
     public boolean aucAgrees() {

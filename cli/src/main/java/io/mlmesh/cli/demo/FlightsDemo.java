@@ -21,6 +21,7 @@ import io.mlmesh.inference.v1.PredictorGrpc;
 import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
 import io.mlmesh.monitor.v1.MonitorGrpc;
 import io.mlmesh.monitor.v1.TraceSummary;
+import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.registry.v1.ModelVersion;
 import io.mlmesh.registry.v1.RegistryGrpc;
 import io.mlmesh.registry.v1.SetAliasRequest;
@@ -97,12 +98,18 @@ public final class FlightsDemo {
                     PredictorGrpc.newBlockingStub(inferenceChannel), view, options.concurrency(),
                     out);
             JuneReplay.Outcome served = replay.run(testSet.rows());
+            OipBaseline.Outcome baseline = OipBaseline.run(
+                    GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
+                    served.scores(), options.concurrency());
 
             TraceSummary traces = traceSummary(MonitorGrpc.newBlockingStub(monitorChannel));
             double servedAuc = BinaryMetrics.auc(served.scores(), testSet.labels());
             return new DemoResult(production.getVersion(), job.getMetricsOrThrow("auc"),
                     servedAuc, testSet.rows().size(), served.featureMismatches(), hashMatches,
-                    served.p50Micros(), served.p99Micros(), served.callsPerSecond(), traces);
+                    served.p50Micros(), served.p99Micros(), served.callsPerSecond(),
+                    new DemoResult.Baseline(baseline.scoreMismatches(), baseline.p50Micros(),
+                            baseline.p99Micros(), baseline.callsPerSecond()),
+                    traces);
         } finally {
             List.of(featureChannel, trainingChannel, registryChannel, inferenceChannel,
                     monitorChannel).forEach(Channels::close);

@@ -44,10 +44,11 @@ final class JuneReplay {
 
     /**
      * @param scores served scores, in the order of the rows given
+     * @param vectors the model input vector each call was scored with
      * @param featureMismatches rows whose served online features differ from their offline row
      */
-    record Outcome(double[] scores, int featureMismatches, long p50Micros, long p99Micros,
-            double callsPerSecond) {
+    record Outcome(double[] scores, float[][] vectors, int featureMismatches, long p50Micros,
+            long p99Micros, double callsPerSecond) {
     }
 
     JuneReplay(FeatureStoreGrpc.FeatureStoreBlockingStub features,
@@ -63,6 +64,7 @@ final class JuneReplay {
     Outcome run(List<FlightRow> rows) {
         TreeMap<LocalDate, List<Integer>> rowsByDay = groupByDay(rows);
         double[] scores = new double[rows.size()];
+        float[][] vectors = new float[rows.size()][];
         AtomicInteger mismatches = new AtomicInteger();
         Histogram latency = new ConcurrentHistogram(HIGHEST_MICROS, 3);
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
@@ -73,15 +75,16 @@ final class JuneReplay {
             for (Map.Entry<LocalDate, List<Integer>> day : rowsByDay.entrySet()) {
                 materialize(day.getKey(), day.getKey().plusDays(1));
                 if (!warmedUp) {
-                    score(callers, rows, day.getValue(), scores, new AtomicInteger(),
-                            new ConcurrentHistogram(HIGHEST_MICROS, 3));
+                    score(callers, rows, day.getValue(), new Served(scores, vectors),
+                            new AtomicInteger(), new ConcurrentHistogram(HIGHEST_MICROS, 3));
                     warmedUp = true;
                 }
                 long startNanos = System.nanoTime();
-                score(callers, rows, day.getValue(), scores, mismatches, latency);
+                score(callers, rows, day.getValue(), new Served(scores, vectors), mismatches,
+                        latency);
                 scoringNanos += System.nanoTime() - startNanos;
             }
-            return new Outcome(scores, mismatches.get(), latency.getValueAtPercentile(50),
+            return new Outcome(scores, vectors, mismatches.get(), latency.getValueAtPercentile(50),
                     latency.getValueAtPercentile(99), rows.size() / (scoringNanos / 1e9));
         } finally {
             callers.shutdownNow();
@@ -103,8 +106,12 @@ final class JuneReplay {
         }
     }
 
+    /** Where each call's score and vector go, by row index. */
+    private record Served(double[] scores, float[][] vectors) {
+    }
+
     private void score(ExecutorService callers, List<FlightRow> rows, List<Integer> indexes,
-            double[] scores, AtomicInteger mismatches, Histogram latency) {
+            Served served, AtomicInteger mismatches, Histogram latency) {
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < concurrency; w++) {
@@ -118,7 +125,8 @@ final class JuneReplay {
                             .predict(requestFor(rows.get(index), index));
                     latency.recordValue(Math.min(HIGHEST_MICROS,
                             (System.nanoTime() - startNanos) / 1000));
-                    scores[index] = response.getScore();
+                    served.scores()[index] = response.getScore();
+                    served.vectors()[index] = vectorOf(response);
                     if (!onlineFeaturesMatch(rows.get(index), response)) {
                         mismatches.incrementAndGet();
                     }
@@ -151,6 +159,14 @@ final class JuneReplay {
                 .setRequestId("june-" + index)
                 .setReturnFeatures(true)
                 .build();
+    }
+
+    private static float[] vectorOf(PredictResponse response) {
+        float[] vector = new float[response.getFeaturesCount()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) response.getFeatures(i);
+        }
+        return vector;
     }
 
     /** Whether the served vector holds, for each view feature, the offline row's value. */

@@ -1,0 +1,111 @@
+package io.mlmesh.cli.demo;
+
+import com.google.protobuf.ByteString;
+import io.mlmesh.oip.GRPCInferenceServiceGrpc;
+import io.mlmesh.oip.ModelInferRequest;
+import io.mlmesh.oip.ModelInferResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The baseline the demo measures {@code Predict} against: the same vectors, already built,
+ * sent through the standard OIP {@code ModelInfer} at the same concurrency. The difference is
+ * what fetching online features and applying transforms costs. The scores must also be equal:
+ * both protocols reach the same loaded model.
+ */
+final class OipBaseline {
+
+    private static final long HIGHEST_MICROS = 60_000_000L;
+
+    /**
+     * @param scoreMismatches rows whose ModelInfer probability differs from the Predict score
+     */
+    record Outcome(int calls, int scoreMismatches, long p50Micros, long p99Micros,
+            double callsPerSecond) {
+    }
+
+    private OipBaseline() {
+    }
+
+    static Outcome run(GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip,
+            float[][] vectors, double[] predictScores, int concurrency) {
+        Histogram latency = new ConcurrentHistogram(HIGHEST_MICROS, 3);
+        AtomicInteger mismatches = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService callers = Executors.newFixedThreadPool(concurrency);
+        long startNanos = System.nanoTime();
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(callers.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < vectors.length;
+                            i = next.getAndIncrement()) {
+                        long callNanos = System.nanoTime();
+                        ModelInferResponse response = oip.withDeadlineAfter(10, TimeUnit.SECONDS)
+                                .modelInfer(requestFor(vectors[i]));
+                        latency.recordValue(Math.min(HIGHEST_MICROS,
+                                (System.nanoTime() - callNanos) / 1000));
+                        if (probabilityOf(response) != (float) predictScores[i]) {
+                            mismatches.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            awaitAll(workers);
+        } finally {
+            callers.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return new Outcome(vectors.length, mismatches.get(), latency.getValueAtPercentile(50),
+                latency.getValueAtPercentile(99), vectors.length / seconds);
+    }
+
+    private static ModelInferRequest requestFor(float[] vector) {
+        ByteBuffer raw = ByteBuffer.allocate(vector.length * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : vector) {
+            raw.putFloat(value);
+        }
+        return ModelInferRequest.newBuilder()
+                .setModelName(FlightsDemo.MODEL)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("input")
+                        .setDatatype("FP32")
+                        .addShape(1)
+                        .addShape(vector.length))
+                .addRawInputContents(ByteString.copyFrom(raw.flip()))
+                .build();
+    }
+
+    private static float probabilityOf(ModelInferResponse response) {
+        if (response.getRawOutputContentsCount() > 0) {
+            return response.getRawOutputContents(0).asReadOnlyByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN).getFloat(0);
+        }
+        return response.getOutputs(0).getContents().getFp32Contents(0);
+    }
+
+    private static void awaitAll(List<Future<?>> workers) {
+        for (Future<?> worker : workers) {
+            try {
+                worker.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("baseline interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("ModelInfer failed: "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+}
