@@ -1,0 +1,120 @@
+package io.mlmesh.monitor.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.stub.StreamObserver;
+import io.mlmesh.monitor.store.OperationLatency;
+import io.mlmesh.monitor.store.ReceivedSpan;
+import io.mlmesh.monitor.store.ServiceTotals;
+import io.mlmesh.monitor.store.Summary;
+import io.mlmesh.monitor.store.TraceStore;
+import io.mlmesh.monitor.v1.GetTraceRequest;
+import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
+import io.mlmesh.monitor.v1.MonitorGrpc;
+import io.mlmesh.monitor.v1.OperationSummary;
+import io.mlmesh.monitor.v1.ServiceSummary;
+import io.mlmesh.monitor.v1.Span;
+import io.mlmesh.monitor.v1.Trace;
+import io.mlmesh.monitor.v1.TraceSummary;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code mlmesh.monitor.v1.Monitor}: what the received traces say, read from {@link TraceStore}.
+ * Runs on worker threads: a summary computes percentiles for every operation under the store's
+ * lock.
+ */
+@GrpcService
+public final class MonitorService extends MonitorGrpc.MonitorImplBase {
+
+    private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final TraceStore store;
+
+    MonitorService(TraceStore store) {
+        this.store = store;
+    }
+
+    @Override
+    @Blocking
+    public void getTraceSummary(
+            GetTraceSummaryRequest request, StreamObserver<TraceSummary> responseObserver) {
+        TraceSummary summary;
+        try {
+            summary = toProto(store.summarize(request.getServicePrefix()));
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/GetTraceSummary", e));
+            return;
+        }
+
+        responseObserver.onNext(summary);
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void getTrace(GetTraceRequest request, StreamObserver<Trace> responseObserver) {
+        Trace trace;
+        try {
+            String traceId = TraceIds.requireValid(request.getTraceId());
+            trace = toProto(traceId, store.trace(traceId));
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/GetTrace", e));
+            return;
+        }
+
+        responseObserver.onNext(trace);
+        responseObserver.onCompleted();
+    }
+
+    private static TraceSummary toProto(Summary summary) {
+        TraceSummary.Builder builder = TraceSummary.newBuilder()
+                .setSpanCount(summary.spanCount())
+                .setTraceCount(summary.traceCount());
+        for (ServiceTotals totals : summary.services()) {
+            builder.addServices(ServiceSummary.newBuilder()
+                    .setService(totals.service())
+                    .setSpanCount(totals.spanCount())
+                    .setErrorCount(totals.errorCount()));
+        }
+        for (OperationLatency latency : summary.operations()) {
+            builder.addOperations(toProto(latency));
+        }
+        return builder.build();
+    }
+
+    private static OperationSummary toProto(OperationLatency latency) {
+        return OperationSummary.newBuilder()
+                .setService(latency.operation().service())
+                .setOperation(latency.operation().name())
+                .setCount(latency.count())
+                .setErrorCount(latency.errorCount())
+                .setP50Micros(latency.p50Micros())
+                .setP99Micros(latency.p99Micros())
+                .setMaxMicros(latency.maxMicros())
+                .build();
+    }
+
+    private static Trace toProto(String traceId, List<ReceivedSpan> spans) {
+        Trace.Builder builder = Trace.newBuilder().setTraceId(traceId);
+        for (ReceivedSpan span : spans) {
+            builder.addSpans(Span.newBuilder()
+                    .setService(span.operation().service())
+                    .setName(span.operation().name())
+                    .setSpanId(TraceIds.spanIdHex(span.spanId()))
+                    .setParentSpanId(TraceIds.spanIdHex(span.parentSpanId()))
+                    .setStart(timestamp(span.startEpochNanos()))
+                    .setDurationMicros(span.durationMicros())
+                    .setError(span.error()));
+        }
+        return builder.build();
+    }
+
+    private static Timestamp timestamp(long epochNanos) {
+        return Timestamp.newBuilder()
+                .setSeconds(Math.floorDiv(epochNanos, NANOS_PER_SECOND))
+                .setNanos((int) Math.floorMod(epochNanos, NANOS_PER_SECOND))
+                .build();
+    }
+}

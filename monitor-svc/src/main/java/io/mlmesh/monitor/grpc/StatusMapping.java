@@ -1,0 +1,36 @@
+package io.mlmesh.monitor.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.mlmesh.monitor.store.TraceNotFoundException;
+import org.jboss.logging.Logger;
+
+/** The one place where monitor-svc turns failures into gRPC statuses, by cause. */
+final class StatusMapping {
+
+    private static final Logger LOG = Logger.getLogger(StatusMapping.class);
+
+    private StatusMapping() {
+    }
+
+    /**
+     * Maps a failure to the status the caller sees: bad input to INVALID_ARGUMENT, an unknown
+     * trace to NOT_FOUND, anything else (a bug) to INTERNAL, logged with its stack trace.
+     *
+     * @param method the gRPC method that failed, for the log
+     */
+    static StatusRuntimeException toStatus(String method, RuntimeException failure) {
+        if (failure instanceof IllegalArgumentException) {
+            return Status.INVALID_ARGUMENT.withDescription(failure.getMessage())
+                    .asRuntimeException();
+        }
+        if (failure instanceof TraceNotFoundException) {
+            return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
+        }
+
+        LOG.errorf(failure, "request failed method=%s", method);
+        return Status.INTERNAL.withDescription(method + " failed: " + failure)
+                .withCause(failure)
+                .asRuntimeException();
+    }
+}
