@@ -1,0 +1,40 @@
+package io.mlmesh.registry.store;
+
+/**
+ * A request the registry refuses, with the reason that decides its gRPC status and a message
+ * that names the field or the missing thing.
+ */
+public final class RegistryException extends RuntimeException {
+
+  /** Why a request failed; each reason maps to one gRPC status code. */
+  public enum Reason {
+    INVALID_ARGUMENT,
+    NOT_FOUND,
+    ALREADY_EXISTS,
+    STORE_UNAVAILABLE,
+    ARTIFACT_MISSING
+  }
+
+  private final Reason reason;
+
+  public RegistryException(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  public RegistryException(Reason reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  public static RegistryException invalid(String message) {
+    return new RegistryException(Reason.INVALID_ARGUMENT, message);
+  }
+
+  public static RegistryException notFound(String message) {
+    return new RegistryException(Reason.NOT_FOUND, message);
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}
