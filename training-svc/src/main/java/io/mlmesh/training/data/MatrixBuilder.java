@@ -1,0 +1,101 @@
+package io.mlmesh.training.data;
+
+import io.mlmesh.core.transform.FeatureTransform;
+import io.mlmesh.core.transform.FeatureVectorizer;
+import io.mlmesh.featurestore.v1.ColumnType;
+import io.mlmesh.featurestore.v1.TrainingSetChunk;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns training sets into feature matrices with the core {@link FeatureVectorizer}, the code
+ * serving runs too: vocabularies are learned on the training rows only, then every row of every
+ * set goes through the same {@code vectorize} call.
+ */
+public final class MatrixBuilder {
+
+    private MatrixBuilder() {
+    }
+
+    /**
+     * Checks that a set has every column the transforms and the label read, with a fitting
+     * type.
+     *
+     * @throws IllegalArgumentException naming the set, the column and what is wrong
+     */
+    public static void checkColumns(String role, TrainingSet set,
+            List<FeatureTransform> transforms, LabelRule label) {
+        checkColumn(role, set, label.column(), "label", false, false);
+        for (FeatureTransform transform : transforms) {
+            checkColumn(role, set, transform.column(), "transform " + transform.name(),
+                    transform.readsText(), transform.readsTime());
+        }
+    }
+
+    /** A vectorizer whose vocabularies hold the text values of the training rows. */
+    public static FeatureVectorizer fit(List<FeatureTransform> transforms, TrainingSet train) {
+        Map<String, List<String>> textColumns = new HashMap<>();
+        for (FeatureTransform transform : transforms) {
+            if (transform.readsText()) {
+                textColumns.computeIfAbsent(transform.column(), column -> textsOf(train, column));
+            }
+        }
+        return FeatureVectorizer.fit(transforms, textColumns);
+    }
+
+    /** Every row of the set as model inputs and a label. */
+    public static FeatureMatrix build(TrainingSet set, FeatureVectorizer vectorizer,
+            LabelRule label) {
+        int rows = set.rowCount();
+        int width = vectorizer.width();
+        float[] values = new float[Math.multiplyExact(rows, width)];
+        float[] labels = new float[rows];
+        int next = 0;
+        for (TrainingSetChunk batch : set.batches()) {
+            BatchRowView row = new BatchRowView(batch);
+            for (int i = 0; i < row.rowCount(); i++, next++) {
+                row.moveTo(i);
+                vectorizer.vectorize(row, values, next * width);
+                labels[next] = label.labelOf(row);
+            }
+        }
+        return new FeatureMatrix(values, labels, rows, width);
+    }
+
+    private static List<String> textsOf(TrainingSet set, String column) {
+        List<String> texts = new ArrayList<>(set.rowCount());
+        for (TrainingSetChunk batch : set.batches()) {
+            batch.getColumnsList().stream()
+                    .filter(values -> values.getName().equals(column))
+                    .findFirst()
+                    .ifPresent(values -> texts.addAll(values.getStringsList()));
+        }
+        return texts;
+    }
+
+    private static void checkColumn(String role, TrainingSet set, String column, String user,
+            boolean text, boolean time) {
+        Optional<ColumnType> type = set.typeOf(column);
+        if (type.isEmpty()) {
+            throw new IllegalArgumentException(role + " set has no column '" + column
+                    + "' read by " + user + " (columns: " + set.columnNames() + ")");
+        }
+        ColumnType expected = text ? ColumnType.COLUMN_TYPE_STRING
+                : time ? ColumnType.COLUMN_TYPE_TIMESTAMP : null;
+        boolean fits = expected != null ? type.get() == expected : isNumeric(type.get());
+        if (!fits) {
+            throw new IllegalArgumentException(role + " set column '" + column + "' read by "
+                    + user + " is " + type.get().name() + ", expected "
+                    + (expected != null ? expected.name() : "a numeric column"));
+        }
+    }
+
+    private static boolean isNumeric(ColumnType type) {
+        return type == ColumnType.COLUMN_TYPE_DOUBLE
+                || type == ColumnType.COLUMN_TYPE_INT64
+                || type == ColumnType.COLUMN_TYPE_BOOL;
+    }
+}

@@ -1,0 +1,38 @@
+package io.mlmesh.training.job;
+
+import io.mlmesh.core.transform.FeatureTransform;
+import io.mlmesh.core.transform.TransformKind;
+import io.mlmesh.training.data.LabelRule;
+import io.mlmesh.training.v1.JobSpec;
+import java.util.List;
+
+/** Turns the contract's spec parts into the core library's and the data package's types. */
+public final class SpecMapping {
+
+    private SpecMapping() {
+    }
+
+    /** The spec's transforms as the core vectorizer takes them, in spec order. */
+    public static List<FeatureTransform> transforms(JobSpec spec) {
+        return spec.getTransformsList().stream()
+                .map(transform -> new FeatureTransform(transform.getName(),
+                        kindOf(transform.getKind()), transform.getColumn()))
+                .toList();
+    }
+
+    public static LabelRule label(JobSpec spec) {
+        return new LabelRule(spec.getLabel().getColumn(), spec.getLabel().getThreshold());
+    }
+
+    private static TransformKind kindOf(io.mlmesh.training.v1.TransformKind kind) {
+        return switch (kind) {
+            case TRANSFORM_KIND_NUMERIC -> TransformKind.NUMERIC;
+            case TRANSFORM_KIND_HOUR_OF_DAY -> TransformKind.HOUR_OF_DAY;
+            case TRANSFORM_KIND_DAY_OF_WEEK -> TransformKind.DAY_OF_WEEK;
+            case TRANSFORM_KIND_MONTH -> TransformKind.MONTH;
+            case TRANSFORM_KIND_CATEGORY_INDEX -> TransformKind.CATEGORY_INDEX;
+            default -> throw new InvalidJobSpecException("transform kind", kind.name()
+                    + " is not a transform kind");
+        };
+    }
+}

@@ -1,0 +1,101 @@
+package io.mlmesh.training.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.mlmesh.registry.v1.ModelVersion;
+import io.mlmesh.registry.v1.RegisterVersionChunk;
+import io.mlmesh.registry.v1.RegisterVersionHeader;
+import io.mlmesh.registry.v1.RegistryGrpc;
+import io.mlmesh.training.registry.VersionRequests;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stands in for the registry: accepts an upload only when its bytes match the header's size
+ * and SHA-256, records it and answers the next version number. A model named
+ * {@link #REFUSED_MODEL} is refused with FAILED_PRECONDITION.
+ */
+final class RecordingRegistryPeer extends RegistryGrpc.RegistryImplBase {
+
+    static final String REFUSED_MODEL = "refused-model";
+
+    /** One accepted upload. */
+    record Upload(RegisterVersionHeader header, byte[] artifact, int dataChunks,
+            ModelVersion version) {
+    }
+
+    private final List<Upload> uploads = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicLong> versionsByModel = new ConcurrentHashMap<>();
+
+    List<Upload> uploads() {
+        return uploads;
+    }
+
+    @Override
+    public StreamObserver<RegisterVersionChunk> registerVersion(
+            StreamObserver<ModelVersion> response) {
+        return new StreamObserver<>() {
+            private RegisterVersionHeader header;
+            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            private int dataChunks;
+
+            @Override
+            public void onNext(RegisterVersionChunk chunk) {
+                if (chunk.hasHeader()) {
+                    header = chunk.getHeader();
+                } else {
+                    bytes.writeBytes(chunk.getData().toByteArray());
+                    dataChunks++;
+                }
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                bytes.reset();
+            }
+
+            @Override
+            public void onCompleted() {
+                answer(header, bytes.toByteArray(), dataChunks, response);
+            }
+        };
+    }
+
+    private void answer(RegisterVersionHeader header, byte[] artifact, int dataChunks,
+            StreamObserver<ModelVersion> response) {
+        Status refusal = refusalOf(header, artifact);
+        if (refusal != null) {
+            response.onError(refusal.asRuntimeException());
+            return;
+        }
+        ModelVersion version = ModelVersion.newBuilder()
+                .setModel(header.getModel())
+                .setVersion(versionsByModel.computeIfAbsent(header.getModel(),
+                        model -> new AtomicLong()).incrementAndGet())
+                .setArtifact(header.getArtifact())
+                .setLineage(header.getLineage())
+                .build();
+        uploads.add(new Upload(header, artifact, dataChunks, version));
+        response.onNext(version);
+        response.onCompleted();
+    }
+
+    private static Status refusalOf(RegisterVersionHeader header, byte[] artifact) {
+        if (header == null) {
+            return Status.INVALID_ARGUMENT.withDescription("upload has no header");
+        }
+        if (REFUSED_MODEL.equals(header.getModel())) {
+            return Status.FAILED_PRECONDITION.withDescription(
+                    "model " + REFUSED_MODEL + " takes no versions");
+        }
+        if (artifact.length != header.getArtifact().getSizeBytes()
+                || !VersionRequests.sha256Hex(artifact).equals(header.getArtifact().getSha256())) {
+            return Status.DATA_LOSS.withDescription("artifact does not match its header");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,429 @@
+package io.mlmesh.training.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.mlmesh.core.metrics.BinaryMetrics;
+import io.mlmesh.core.model.ModelBundle;
+import io.mlmesh.core.model.OnlineFeatureRef;
+import io.mlmesh.core.transform.FeatureVectorizer;
+import io.mlmesh.core.transform.RowView;
+import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.featurestore.v1.ViewJoin;
+import io.mlmesh.registry.v1.DatasetRef;
+import io.mlmesh.registry.v1.FeatureViewRef;
+import io.mlmesh.registry.v1.RegisterVersionHeader;
+import io.mlmesh.training.FlightsCsv;
+import io.mlmesh.training.registry.VersionRequests;
+import io.mlmesh.training.v1.FeatureTransform;
+import io.mlmesh.training.v1.GetJobRequest;
+import io.mlmesh.training.v1.Job;
+import io.mlmesh.training.v1.JobEvent;
+import io.mlmesh.training.v1.JobSpec;
+import io.mlmesh.training.v1.JobState;
+import io.mlmesh.training.v1.LabelSpec;
+import io.mlmesh.training.v1.ListJobsRequest;
+import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.SubmitJobRequest;
+import io.mlmesh.training.v1.TrainingGrpc;
+import io.mlmesh.training.v1.TransformKind;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running training-svc over real gRPC, with in-test gRPC servers standing in for its two
+ * peers: a feature store that streams the real flights sample and a registry that checks and
+ * records uploads. The real feature store and registry are exercised together with this
+ * service by the lead's end-to-end test.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = PeerPorts.class, restrictToAnnotatedClass = true)
+class TrainingServiceIT {
+
+    private static final int ROUNDS = 15;
+    private static final Timestamp MARCH = Timestamp.newBuilder()
+            .setSeconds(LocalDateTime.of(2001, 3, 1, 0, 0).toEpochSecond(ZoneOffset.UTC))
+            .build();
+    private static final FlightsFeatureStorePeer FEATURE_STORE = new FlightsFeatureStorePeer();
+    private static final RecordingRegistryPeer REGISTRY = new RecordingRegistryPeer();
+    private static final List<Server> PEERS = new ArrayList<>();
+
+    @TestHTTPResource
+    URL serviceUrl;
+
+    private ManagedChannel channel;
+    private TrainingGrpc.TrainingBlockingStub training;
+
+    @BeforeAll
+    static void startPeers() throws IOException {
+        PEERS.add(startPeer(PeerPorts.FEATURE_STORE_PORT, FEATURE_STORE));
+        PEERS.add(startPeer(PeerPorts.REGISTRY_PORT, REGISTRY));
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        PEERS.forEach(Server::shutdownNow);
+    }
+
+    @BeforeEach
+    void connect() {
+        channel = NettyChannelBuilder.forAddress(serviceUrl.getHost(), serviceUrl.getPort())
+                .usePlaintext().build();
+        training = TrainingGrpc.newBlockingStub(channel);
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void submitJob_flightsSpec_succeedsRegistersBundleAndServesSameAuc() throws Exception {
+        FEATURE_STORE.close();
+        Job submitted = training.submitJob(submit(spec("flights-delay", ROUNDS)));
+        Iterator<JobEvent> events = watch(submitted.getId());
+        List<Job> seen = new ArrayList<>(List.of(events.next().getJob()));
+        FEATURE_STORE.open();
+        events.forEachRemaining(event -> seen.add(event.getJob()));
+
+        Job job = seen.get(seen.size() - 1);
+        assertEquals(JobState.JOB_STATE_QUEUED, submitted.getState());
+        assertTrue(submitted.getId().matches("run-[0-9a-f-]{36}"), submitted.getId());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, job.getState(), job.getError());
+        assertEquals(List.of(JobState.JOB_STATE_LOADING_DATA, JobState.JOB_STATE_TRAINING,
+                JobState.JOB_STATE_EVALUATING, JobState.JOB_STATE_REGISTERING,
+                JobState.JOB_STATE_SUCCEEDED), seen.stream().map(Job::getState)
+                .filter(state -> state != JobState.JOB_STATE_QUEUED).distinct().toList());
+        assertEquals(IntStream.rangeClosed(1, ROUNDS).boxed().toList(), progressSteps(seen));
+        assertEquals(job, training.getJob(GetJobRequest.newBuilder().setId(job.getId())
+                .build()));
+        assertSaneMetrics(job);
+        RecordingRegistryPeer.Upload upload = uploadOf(job);
+        assertUploadedBundle(upload, job);
+        assertLineage(upload.header(), job);
+        assertServedAucEqualsOffline(ModelBundle.fromBytes(upload.artifact()),
+                job.getMetricsOrThrow("auc"));
+    }
+
+    @Test
+    void submitJob_badSpecs_invalidArgumentNamingField() {
+        assertInvalid("spec: is missing", SubmitJobRequest.getDefaultInstance());
+        assertInvalid("spec.model_name: is empty",
+                submit(spec("x", 1).toBuilder().clearModelName().build()));
+        assertInvalid("spec.train: is missing",
+                submit(spec("x", 1).toBuilder().clearTrain().build()));
+        assertInvalid("spec.label.column: is empty",
+                submit(spec("x", 1).toBuilder().clearLabel().build()));
+        assertInvalid("spec.transforms: needs at least one transform",
+                submit(spec("x", 1).toBuilder().clearTransforms().build()));
+        assertInvalid("spec.family: family MODEL_FAMILY_LOGISTIC_REGRESSION is not supported"
+                + " yet (supported: MODEL_FAMILY_XGBOOST)", submit(spec("x", 1).toBuilder()
+                .setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION).build()));
+        assertInvalid("spec.params.num_round: num_round must be a positive integer, got 'many'",
+                submit(spec("x", 1).toBuilder().putParams("num_round", "many").build()));
+        assertInvalid("id: is empty", GetJobRequest.getDefaultInstance());
+    }
+
+    @Test
+    void getWatchCancel_unknownJob_notFound() {
+        GetJobRequest unknown = GetJobRequest.newBuilder().setId("run-unknown").build();
+
+        List<StatusRuntimeException> errors = List.of(
+                assertThrows(StatusRuntimeException.class, () -> training.getJob(unknown)),
+                assertThrows(StatusRuntimeException.class, () -> training.cancelJob(unknown)),
+                assertThrows(StatusRuntimeException.class,
+                        () -> training.watchJob(unknown).hasNext()));
+
+        for (StatusRuntimeException error : errors) {
+            assertEquals(Status.Code.NOT_FOUND, error.getStatus().getCode());
+            assertEquals("job run-unknown not found", error.getStatus().getDescription());
+        }
+    }
+
+    @Test
+    void cancelJob_runningJob_endsCancelledBeforeLastRound() {
+        Job submitted = training.submitJob(submit(spec("flights-cancel", 100_000).toBuilder()
+                .setRegister(false).build()));
+        GetJobRequest id = GetJobRequest.newBuilder().setId(submitted.getId()).build();
+        Iterator<JobEvent> events = watch(submitted.getId());
+        Job job = events.next().getJob();
+        while (job.getProgress().getStep() < 1) {
+            job = events.next().getJob();
+        }
+
+        Job afterCancel = training.cancelJob(id);
+        while (events.hasNext()) {
+            job = events.next().getJob();
+        }
+
+        assertEquals(JobState.JOB_STATE_TRAINING, afterCancel.getState());
+        assertEquals(JobState.JOB_STATE_CANCELLED, job.getState());
+        assertTrue(job.getProgress().getStep() < 100, "stopped at " + job.getProgress());
+        assertTrue(job.hasFinishedAt());
+        StatusRuntimeException again = assertThrows(StatusRuntimeException.class,
+                () -> training.cancelJob(id));
+        assertEquals(Status.Code.FAILED_PRECONDITION, again.getStatus().getCode());
+        assertEquals("job " + job.getId() + " already ended JOB_STATE_CANCELLED",
+                again.getStatus().getDescription());
+        assertTrue(training.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList()
+                .contains(job));
+    }
+
+    @Test
+    void submitJob_registryRefuses_jobFailsWithRegistryError() {
+        Job job = runToEnd(spec(RecordingRegistryPeer.REFUSED_MODEL, 2));
+
+        assertEquals(JobState.JOB_STATE_FAILED, job.getState());
+        assertEquals("registry RegisterVersion for model refused-model failed:"
+                + " FAILED_PRECONDITION: model refused-model takes no versions", job.getError());
+        assertTrue(job.getMetricsOrThrow("auc") > 0.5, "evaluation kept: " + job);
+    }
+
+    @Test
+    void submitJob_transformOnAbsentColumn_jobFailsNamingColumn() {
+        JobSpec spec = spec("flights-absent", 2).toBuilder()
+                .addTransforms(transform("gate", TransformKind.TRANSFORM_KIND_NUMERIC, "gate"))
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_FAILED, job.getState());
+        assertTrue(job.getError().startsWith(
+                "train set has no column 'gate' read by transform gate"), job.getError());
+    }
+
+    @Test
+    void submitJob_unknownSource_jobFailsWithFeatureStoreStatus() {
+        JobSpec spec = spec("flights-unknown", 2).toBuilder()
+                .setTrain(GetTrainingSetRequest.newBuilder().setSource("trains"))
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_FAILED, job.getState());
+        assertEquals("feature store GetTrainingSet for the train set (source trains) failed:"
+                + " NOT_FOUND: source trains not found", job.getError());
+    }
+
+    private Job runToEnd(JobSpec spec) {
+        Iterator<JobEvent> events = watch(training.submitJob(submit(spec)).getId());
+        Job job = null;
+        while (events.hasNext()) {
+            job = events.next().getJob();
+        }
+        return job;
+    }
+
+    private Iterator<JobEvent> watch(String jobId) {
+        return training.withDeadlineAfter(120, TimeUnit.SECONDS)
+                .watchJob(GetJobRequest.newBuilder().setId(jobId).build());
+    }
+
+    private void assertInvalid(String description, Object request) {
+        StatusRuntimeException error = assertThrows(StatusRuntimeException.class,
+                () -> {
+                    if (request instanceof SubmitJobRequest submit) {
+                        training.submitJob(submit);
+                    } else {
+                        training.getJob((GetJobRequest) request);
+                    }
+                });
+        assertEquals(Status.Code.INVALID_ARGUMENT, error.getStatus().getCode());
+        assertEquals(description, error.getStatus().getDescription());
+    }
+
+    private static void assertSaneMetrics(Job job) {
+        double auc = job.getMetricsOrThrow("auc");
+        assertTrue(auc > 0.6 && auc < 1, "auc " + auc);
+        assertTrue(job.getMetricsOrThrow("log_loss") > 0.2
+                && job.getMetricsOrThrow("log_loss") < 0.6, job.getMetricsMap().toString());
+        assertTrue(job.getMetricsOrThrow("accuracy") > 0.7, job.getMetricsMap().toString());
+        assertTrue(job.getMetricsOrThrow("brier") < 0.25, job.getMetricsMap().toString());
+        long marchRows = FlightsCsv.read().stream()
+                .filter(flight -> flight.timeMicros() >= MARCH.getSeconds() * 1_000_000L)
+                .count();
+        assertEquals(20_000 - marchRows, job.getMetricsOrThrow("train_rows"));
+        assertEquals(marchRows, job.getMetricsOrThrow("test_rows"));
+        double share = job.getMetricsOrThrow("positive_share");
+        assertTrue(share > 0.1 && share < 0.35, "positive share " + share);
+        assertEquals("6", job.getSpec().getParamsOrThrow("max_depth"));
+        assertEquals(String.valueOf(ROUNDS), job.getSpec().getParamsOrThrow("num_round"));
+    }
+
+    private static RecordingRegistryPeer.Upload uploadOf(Job job) {
+        return REGISTRY.uploads().stream()
+                .filter(upload -> upload.header().getLineage().getRunId().equals(job.getId()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static void assertUploadedBundle(RecordingRegistryPeer.Upload upload, Job job) {
+        RegisterVersionHeader header = upload.header();
+        assertEquals("flights-delay", header.getModel());
+        assertEquals(ModelBundle.FORMAT, header.getArtifact().getFormat());
+        assertEquals(VersionRequests.sha256Hex(upload.artifact()),
+                header.getArtifact().getSha256());
+        assertEquals(upload.artifact().length, header.getArtifact().getSizeBytes());
+        assertEquals(job.getMetricsMap(), header.getMetricsMap());
+        assertEquals(job.getSpec().getParamsMap(), header.getParamsMap());
+        assertEquals(upload.version().getModel(), job.getRegisteredModel());
+        assertEquals(upload.version().getVersion(), job.getRegisteredVersion());
+        ModelBundle bundle = ModelBundle.fromBytes(upload.artifact());
+        assertEquals("xgboost", bundle.manifest().family());
+        assertEquals("delay", bundle.manifest().labelColumn());
+        assertEquals(15.0, bundle.manifest().labelThreshold());
+        assertEquals(List.of(new OnlineFeatureRef(FlightsCsv.VIEW,
+                FlightsFeatureStorePeer.VIEW_VERSION, "origin", List.of(FlightsCsv.FEATURE))),
+                bundle.manifest().onlineFeatures());
+        assertTrue(bundle.manifest().vocabularies().get("origin").contains("ORD"));
+        assertEquals(job.getSpec().getParamsMap(), bundle.manifest().params());
+    }
+
+    private static void assertLineage(RegisterVersionHeader header, Job job) {
+        GetTrainingSetRequest test = job.getSpec().getTest();
+        List<DatasetRef> datasets = header.getLineage().getDatasetsList();
+        assertEquals(job.getId(), header.getLineage().getRunId());
+        assertEquals(List.of("train", "test"), datasets.stream().map(DatasetRef::getRole)
+                .toList());
+        assertEquals(FEATURE_STORE.summaryOf(job.getSpec().getTrain()).getContentSha256(),
+                datasets.get(0).getContentSha256());
+        assertEquals(FEATURE_STORE.summaryOf(test).getContentSha256(),
+                datasets.get(1).getContentSha256());
+        assertEquals(FEATURE_STORE.summaryOf(test).getRowCount(), datasets.get(1).getRowCount());
+        assertEquals(datasets.get(0).getContentSha256(), job.getDatasets(0).getContentSha256());
+        assertEquals(List.of(FeatureViewRef.newBuilder().setName(FlightsCsv.VIEW)
+                .setVersion(FlightsFeatureStorePeer.VIEW_VERSION).build()),
+                header.getLineage().getFeatureViewsList());
+    }
+
+    /** Scores each March flight alone, as serving would, and checks the AUC is the job's. */
+    private static void assertServedAucEqualsOffline(ModelBundle bundle, double offlineAuc)
+            throws Exception {
+        List<FlightsCsv.Flight> march = FlightsCsv.read().stream()
+                .filter(flight -> flight.timeMicros() >= MARCH.getSeconds() * 1_000_000L)
+                .toList();
+        FeatureVectorizer vectorizer = bundle.vectorizer();
+        Booster booster = XGBoost.loadModel(bundle.modelBytes());
+        double[] scores = new double[march.size()];
+        int[] labels = new int[march.size()];
+        for (int i = 0; i < scores.length; i++) {
+            DMatrix row = new DMatrix(vectorizer.vectorize(new FlightRow(march.get(i))), 1,
+                    vectorizer.width(), Float.NaN);
+            scores[i] = booster.predict(row)[0][0];
+            row.dispose();
+            labels[i] = march.get(i).delay() > 15 ? 1 : 0;
+        }
+        booster.dispose();
+
+        assertEquals(offlineAuc, BinaryMetrics.auc(scores, labels), 0.0);
+    }
+
+    private static List<Integer> progressSteps(List<Job> seen) {
+        return seen.stream()
+                .filter(job -> job.getState() == JobState.JOB_STATE_TRAINING)
+                .map(job -> job.getProgress().getStep())
+                .filter(step -> step > 0)
+                .toList();
+    }
+
+    private static SubmitJobRequest submit(JobSpec spec) {
+        return SubmitJobRequest.newBuilder().setSpec(spec).build();
+    }
+
+    private static JobSpec spec(String model, int rounds) {
+        GetTrainingSetRequest.Builder request = GetTrainingSetRequest.newBuilder()
+                .setSource("flights")
+                .addAllColumns(List.of("date", "delay", "distance", "origin", "destination"))
+                .addJoins(ViewJoin.newBuilder().setView(FlightsCsv.VIEW).setEntityColumn("origin"));
+        return JobSpec.newBuilder()
+                .setModelName(model)
+                .setTrain(request.clone().setEnd(MARCH))
+                .setTest(request.clone().setStart(MARCH))
+                .setLabel(LabelSpec.newBuilder().setColumn("delay").setThreshold(15))
+                .addTransforms(transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY, "date"))
+                .addTransforms(transform("weekday", TransformKind.TRANSFORM_KIND_DAY_OF_WEEK,
+                        "date"))
+                .addTransforms(transform("distance", TransformKind.TRANSFORM_KIND_NUMERIC,
+                        "distance"))
+                .addTransforms(transform("origin", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX,
+                        "origin"))
+                .addTransforms(transform("destination",
+                        TransformKind.TRANSFORM_KIND_CATEGORY_INDEX, "destination"))
+                .addTransforms(transform("origin_late_share", TransformKind.TRANSFORM_KIND_NUMERIC,
+                        FlightsCsv.FEATURE_COLUMN))
+                .setFamily(ModelFamily.MODEL_FAMILY_XGBOOST)
+                .putParams("num_round", String.valueOf(rounds))
+                .setRegister(true)
+                .setDescription("flights late departures")
+                .build();
+    }
+
+    private static FeatureTransform transform(String name, TransformKind kind, String column) {
+        return FeatureTransform.newBuilder().setName(name).setKind(kind).setColumn(column)
+                .build();
+    }
+
+    private static Server startPeer(String portKey, BindableService peer)
+            throws IOException {
+        int port = ConfigProvider.getConfig().getValue(portKey, Integer.class);
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                .addService(peer).build().start();
+    }
+
+    /** One flight read by column name, the way a serving request is. */
+    private record FlightRow(FlightsCsv.Flight flight) implements RowView {
+
+        @Override
+        public double number(String column) {
+            return switch (column) {
+                case "distance" -> flight.distance();
+                case "delay" -> flight.delay();
+                case FlightsCsv.FEATURE_COLUMN -> flight.originLateShare();
+                default -> Double.NaN;
+            };
+        }
+
+        @Override
+        public String text(String column) {
+            return switch (column) {
+                case "origin" -> flight.origin();
+                case "destination" -> flight.destination();
+                default -> null;
+            };
+        }
+
+        @Override
+        public long timeMicros(String column) {
+            return "date".equals(column) ? flight.timeMicros() : MISSING_TIME;
+        }
+    }
+}

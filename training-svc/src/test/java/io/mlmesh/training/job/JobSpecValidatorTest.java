@@ -1,0 +1,75 @@
+package io.mlmesh.training.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.training.v1.FeatureTransform;
+import io.mlmesh.training.v1.JobSpec;
+import io.mlmesh.training.v1.LabelSpec;
+import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.TransformKind;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobSpecValidatorTest {
+
+    private static final JobSpec VALID = JobSpec.newBuilder()
+            .setModelName("flights-delay")
+            .setTrain(GetTrainingSetRequest.newBuilder().setSource("flights"))
+            .setTest(GetTrainingSetRequest.newBuilder().setSource("flights"))
+            .setLabel(LabelSpec.newBuilder().setColumn("delay").setThreshold(15))
+            .addTransforms(FeatureTransform.newBuilder().setName("distance")
+                    .setKind(TransformKind.TRANSFORM_KIND_NUMERIC).setColumn("distance"))
+            .setFamily(ModelFamily.MODEL_FAMILY_XGBOOST)
+            .putParams("max_depth", "4")
+            .build();
+
+    @Test
+    void validate_validSpec_recordsDefaultsUnderGivenParams() {
+        JobSpec accepted = JobSpecValidator.validate(VALID);
+
+        assertEquals("4", accepted.getParamsMap().get("max_depth"));
+        assertEquals("100", accepted.getParamsMap().get("num_round"));
+        assertEquals("binary:logistic", accepted.getParamsMap().get("objective"));
+        assertEquals("hist", accepted.getParamsMap().get("tree_method"));
+        assertEquals(8, accepted.getParamsCount());
+    }
+
+    @Test
+    void validate_wrongFields_namesEachField() {
+        Map<String, JobSpec> specsByMessage = Map.of(
+                "spec.model_name: is empty", VALID.toBuilder().clearModelName().build(),
+                "spec.model_name: 'a b' must be letters, digits, '-', '_' and '.', starting"
+                        + " with a letter or digit", VALID.toBuilder().setModelName("a b").build(),
+                "spec.train: is missing", VALID.toBuilder().clearTrain().build(),
+                "spec.test.source: is empty", VALID.toBuilder()
+                        .setTest(GetTrainingSetRequest.getDefaultInstance()).build(),
+                "spec.label.column: is empty", VALID.toBuilder().clearLabel().build(),
+                "spec.transforms: needs at least one transform",
+                VALID.toBuilder().clearTransforms().build(),
+                "spec.transforms[1].name: 'distance' is used twice",
+                VALID.toBuilder().addTransforms(VALID.getTransforms(0)).build(),
+                "spec.transforms[0].kind: is unspecified", VALID.toBuilder().setTransforms(0,
+                        VALID.getTransforms(0).toBuilder().clearKind()).build(),
+                "spec.family: is unspecified", VALID.toBuilder().clearFamily().build(),
+                "spec.params.num_round: num_round must be a positive integer, got '0'",
+                VALID.toBuilder().putParams("num_round", "0").build());
+
+        specsByMessage.forEach((message, spec) -> assertEquals(message,
+                assertThrows(InvalidJobSpecException.class,
+                        () -> JobSpecValidator.validate(spec)).getMessage()));
+    }
+
+    @Test
+    void validate_logisticRegression_notSupportedYet() {
+        JobSpec spec = VALID.toBuilder().setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION)
+                .build();
+
+        InvalidJobSpecException error = assertThrows(InvalidJobSpecException.class,
+                () -> JobSpecValidator.validate(spec));
+
+        assertEquals("spec.family: family MODEL_FAMILY_LOGISTIC_REGRESSION is not supported yet"
+                + " (supported: MODEL_FAMILY_XGBOOST)", error.getMessage());
+    }
+}
