@@ -1,0 +1,167 @@
+package io.mlmesh.inference.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.mlmesh.inference.InferenceException;
+import io.mlmesh.inference.model.ModelCatalog;
+import io.mlmesh.inference.model.ModelVersions;
+import io.mlmesh.inference.model.ServingModel;
+import io.mlmesh.oip.GRPCInferenceServiceGrpc;
+import io.mlmesh.oip.ModelInferRequest;
+import io.mlmesh.oip.ModelInferResponse;
+import io.mlmesh.oip.ModelMetadataRequest;
+import io.mlmesh.oip.ModelMetadataResponse;
+import io.mlmesh.oip.ModelMetadataResponse.TensorMetadata;
+import io.mlmesh.oip.ModelReadyRequest;
+import io.mlmesh.oip.ModelReadyResponse;
+import io.mlmesh.oip.ServerLiveRequest;
+import io.mlmesh.oip.ServerLiveResponse;
+import io.mlmesh.oip.ServerMetadataRequest;
+import io.mlmesh.oip.ServerMetadataResponse;
+import io.mlmesh.oip.ServerReadyRequest;
+import io.mlmesh.oip.ServerReadyResponse;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The Open Inference Protocol (KServe v2) over the loaded models, so that KServe and Triton
+ * clients can call mlmesh unchanged. Tensors are model inputs already vectorized: no online
+ * features are read here (Predict does that).
+ *
+ * <p>Readiness: ServerReady is true whenever the service answers, models or not, so that a
+ * client can reach LoadModel before any model exists; ModelReady says whether a model version
+ * can infer. A model version given as {@code ""} means the model's default version.
+ *
+ * <p>Runs on worker threads ({@link Blocking}): XGBoost blocks.
+ */
+@GrpcService
+@Blocking
+public class OpenInferenceGrpcService
+        extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    static final String SERVER_NAME = "mlmesh-inference";
+    static final String PREDICTOR_EXTENSION = "mlmesh_predictor";
+    private static final String PLATFORM = "xgboost";
+    private static final String INPUT_NAME = "input";
+
+    private final ModelCatalog catalog;
+    private final String serverVersion;
+
+    @Inject
+    public OpenInferenceGrpcService(ModelCatalog catalog,
+            @ConfigProperty(name = "quarkus.application.version") String serverVersion) {
+        this.catalog = catalog;
+        this.serverVersion = serverVersion;
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request,
+            StreamObserver<ServerLiveResponse> observer) {
+        StatusMapper.respond(observer,
+                () -> ServerLiveResponse.newBuilder().setLive(true).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request,
+            StreamObserver<ServerReadyResponse> observer) {
+        StatusMapper.respond(observer,
+                () -> ServerReadyResponse.newBuilder().setReady(true).build());
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request,
+            StreamObserver<ModelReadyResponse> observer) {
+        StatusMapper.respond(observer, () -> ModelReadyResponse.newBuilder()
+                .setReady(isLoaded(request.getName(), request.getVersion()))
+                .build());
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request,
+            StreamObserver<ServerMetadataResponse> observer) {
+        StatusMapper.respond(observer, () -> ServerMetadataResponse.newBuilder()
+                .setName(SERVER_NAME)
+                .setVersion(serverVersion)
+                .addExtensions(PREDICTOR_EXTENSION)
+                .build());
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request,
+            StreamObserver<ModelMetadataResponse> observer) {
+        StatusMapper.respond(observer,
+                () -> metadata(request.getName(), request.getVersion()));
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request,
+            StreamObserver<ModelInferResponse> observer) {
+        StatusMapper.respond(observer, () -> infer(request));
+    }
+
+    private boolean isLoaded(String name, String version) {
+        long number = parseVersion(version);
+        try {
+            catalog.resolve(name, number);
+            return true;
+        } catch (InferenceException e) {
+            if (e.reason() != InferenceException.Reason.NOT_FOUND) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    private ModelMetadataResponse metadata(String name, String version) {
+        ServingModel model = catalog.resolve(name, parseVersion(version));
+        ModelVersions versions = catalog.versionsOf(name);
+
+        ModelMetadataResponse.Builder metadata = ModelMetadataResponse.newBuilder()
+                .setName(name)
+                .setPlatform(PLATFORM)
+                .addInputs(TensorMetadata.newBuilder().setName(INPUT_NAME)
+                        .setDatatype(Fp32Tensors.DATATYPE).addShape(-1).addShape(model.width()))
+                .addOutputs(TensorMetadata.newBuilder().setName(Fp32Tensors.OUTPUT_NAME)
+                        .setDatatype(Fp32Tensors.DATATYPE).addShape(-1).addShape(1));
+        versions.byVersion().keySet().forEach(number -> metadata.addVersions(number.toString()));
+        return metadata.build();
+    }
+
+    private ModelInferResponse infer(ModelInferRequest request) {
+        if (request.getModelName().isEmpty()) {
+            throw InferenceException.invalid("model_name is empty");
+        }
+
+        ServingModel model = catalog.resolve(request.getModelName(),
+                parseVersion(request.getModelVersion()));
+        Fp32Tensors.Batch batch = Fp32Tensors.decode(request, model.width(),
+                "model '" + model.name() + "' version " + model.version());
+        float[] scores = model.predict(batch.values(), batch.rows());
+        ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
+                .setModelName(model.name())
+                .setModelVersion(Long.toString(model.version()))
+                .setId(request.getId());
+        Fp32Tensors.encode(scores, batch.raw(), response);
+        return response.build();
+    }
+
+    /** A version string as a number; empty is 0, the default version. */
+    private static long parseVersion(String version) {
+        if (version.isEmpty()) {
+            return 0;
+        }
+
+        long number;
+        try {
+            number = Long.parseLong(version);
+        } catch (NumberFormatException e) {
+            number = 0;
+        }
+        if (number < 1) {
+            throw InferenceException.invalid("model_version '" + version
+                    + "' is not a version number (1 or more, or empty for the default)");
+        }
+        return number;
+    }
+}

@@ -1,0 +1,216 @@
+package io.mlmesh.inference.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.stub.StreamObserver;
+import io.mlmesh.core.model.OnlineFeatureRef;
+import io.mlmesh.featurestore.v1.FeatureStatus;
+import io.mlmesh.inference.InferenceException;
+import io.mlmesh.inference.features.FeatureStoreReader;
+import io.mlmesh.inference.features.OnlineFeaturePlan;
+import io.mlmesh.inference.features.OnlineFeatures;
+import io.mlmesh.inference.model.FieldKind;
+import io.mlmesh.inference.model.ModelCatalog;
+import io.mlmesh.inference.model.ModelLoader;
+import io.mlmesh.inference.model.ModelSelector;
+import io.mlmesh.inference.model.ModelVersions;
+import io.mlmesh.inference.model.RequestSchema;
+import io.mlmesh.inference.model.ServingModel;
+import io.mlmesh.inference.v1.FieldValue;
+import io.mlmesh.inference.v1.ListModelsRequest;
+import io.mlmesh.inference.v1.ListModelsResponse;
+import io.mlmesh.inference.v1.LoadModelRequest;
+import io.mlmesh.inference.v1.LoadedModel;
+import io.mlmesh.inference.v1.PredictRequest;
+import io.mlmesh.inference.v1.PredictResponse;
+import io.mlmesh.inference.v1.PredictorGrpc;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * mlmesh's Predictor: raw request fields in, online features joined, core's vectorizer (the
+ * one training used) applied, XGBoost's probability out.
+ *
+ * <p>Predict is the latency path: it validates field kinds against the schema derived at load
+ * time, makes exactly one feature store call under the caller's deadline, and allocates only
+ * the row, the vector and the response. It logs nothing per request. An entity the feature
+ * store does not know is not an error: its features are missing (NaN) and XGBoost's learned
+ * missing-value branches decide, as they did for training rows without those features.
+ *
+ * <p>Runs on worker threads ({@link Blocking}): the feature store call and XGBoost block.
+ */
+@GrpcService
+@Blocking
+public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
+
+    private static final String STATUS_PREFIX = "FEATURE_STATUS_";
+    private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+    private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+
+    private final ModelCatalog catalog;
+    private final ModelLoader loader;
+    private final FeatureStoreReader featureStore;
+
+    @Inject
+    public PredictorGrpcService(ModelCatalog catalog, ModelLoader loader,
+            FeatureStoreReader featureStore) {
+        this.catalog = catalog;
+        this.loader = loader;
+        this.featureStore = featureStore;
+    }
+
+    @Override
+    public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+        StatusMapper.respond(observer, () -> predict(request));
+    }
+
+    @Override
+    public void loadModel(LoadModelRequest request, StreamObserver<LoadedModel> observer) {
+        StatusMapper.respond(observer, () -> toProto(
+                loader.load(request.getModel(), selectorOf(request)), true));
+    }
+
+    @Override
+    public void listModels(ListModelsRequest request,
+            StreamObserver<ListModelsResponse> observer) {
+        StatusMapper.respond(observer, this::listModels);
+    }
+
+    private PredictResponse predict(PredictRequest request) {
+        if (request.getModel().isEmpty()) {
+            throw InferenceException.invalid("model is empty");
+        }
+        if (request.getVersion() < 0) {
+            throw InferenceException.invalid(
+                    "version must be 0 (default) or positive, got " + request.getVersion());
+        }
+
+        ServingModel model = catalog.resolve(request.getModel(), request.getVersion());
+        Map<String, FieldValue> fields = request.getFieldsMap();
+        checkFields(model.requestSchema(), fields);
+        OnlineFeatures online = featureStore.read(model.onlineFeatures(),
+                entityKeys(model.onlineFeatures(), request),
+                request.hasAsOf() ? request.getAsOf() : null);
+        float[] input = model.vectorizer().vectorize(
+                new RequestRow(fields, model.onlineFeatures(), online.values()));
+        float score = model.predict(input, 1)[0];
+        return response(request, model, score, input, online);
+    }
+
+    private static void checkFields(RequestSchema schema, Map<String, FieldValue> fields) {
+        for (int i = 0; i < schema.size(); i++) {
+            FieldValue value = fields.get(schema.column(i));
+            if (value == null || value.getKindCase() == FieldValue.KindCase.KIND_NOT_SET) {
+                continue;
+            }
+            FieldKind actual = kindOf(value);
+            if (actual != schema.kind(i)) {
+                throw InferenceException.invalid("field '" + schema.column(i) + "': expected "
+                        + schema.kind(i).label() + ", got " + actual.label());
+            }
+            if (actual == FieldKind.TIME) {
+                checkTimestamp(schema.column(i), value.getTime());
+            }
+        }
+    }
+
+    private static FieldKind kindOf(FieldValue value) {
+        return switch (value.getKindCase()) {
+            case TEXT -> FieldKind.TEXT;
+            case TIME -> FieldKind.TIME;
+            default -> FieldKind.NUMBER;
+        };
+    }
+
+    private static void checkTimestamp(String column, Timestamp time) {
+        if (time.getSeconds() < MIN_TIMESTAMP_SECONDS || time.getSeconds() > MAX_TIMESTAMP_SECONDS
+                || time.getNanos() < 0 || time.getNanos() > 999_999_999) {
+            throw InferenceException.invalid("field '" + column
+                    + "': timestamp outside years 1 to 9999 or with invalid nanos");
+        }
+    }
+
+    private static String[] entityKeys(OnlineFeaturePlan online, PredictRequest request) {
+        List<OnlineFeatureRef> views = online.views();
+        String[] keys = new String[views.size()];
+        for (int v = 0; v < keys.length; v++) {
+            String column = views.get(v).entityColumn();
+            String key = request.getEntityKeysOrDefault(column, null);
+            if (key == null) {
+                FieldValue field = request.getFieldsOrDefault(column, null);
+                key = field != null && field.getKindCase() == FieldValue.KindCase.TEXT
+                        ? field.getText()
+                        : null;
+            }
+            keys[v] = key == null || key.isEmpty() ? null : key;
+        }
+        return keys;
+    }
+
+    private static PredictResponse response(PredictRequest request, ServingModel model,
+            float score, float[] input, OnlineFeatures online) {
+        PredictResponse.Builder response = PredictResponse.newBuilder()
+                .setScore(score)
+                .setModel(model.name())
+                .setVersion(model.version())
+                .setRequestId(request.getRequestId());
+        if (!request.getReturnFeatures()) {
+            return response.build();
+        }
+
+        for (float value : input) {
+            response.addFeatures(value);
+        }
+        response.addAllFeatureNames(model.vectorizer().featureNames());
+        FeatureStatus[] statuses = online.statuses();
+        for (int slot = 0; slot < statuses.length; slot++) {
+            response.putFeatureStatuses(model.onlineFeatures().columnOf(slot),
+                    statuses[slot].name().substring(STATUS_PREFIX.length()));
+        }
+        return response.build();
+    }
+
+    private static ModelSelector selectorOf(LoadModelRequest request) {
+        return switch (request.getSelectorCase()) {
+            case VERSION -> {
+                if (request.getVersion() < 1) {
+                    throw InferenceException.invalid(
+                            "version must be at least 1, got " + request.getVersion());
+                }
+                yield ModelSelector.ofVersion(request.getVersion());
+            }
+            case ALIAS -> {
+                if (request.getAlias().isBlank()) {
+                    throw InferenceException.invalid("alias is empty");
+                }
+                yield ModelSelector.ofAlias(request.getAlias());
+            }
+            case SELECTOR_NOT_SET -> ModelSelector.newest();
+        };
+    }
+
+    private ListModelsResponse listModels() {
+        ListModelsResponse.Builder response = ListModelsResponse.newBuilder();
+        for (ModelVersions versions : catalog.list()) {
+            versions.byVersion().values().forEach(model -> response.addModels(
+                    toProto(model, model == versions.servingDefault())));
+        }
+        return response.build();
+    }
+
+    private static LoadedModel toProto(ServingModel model, boolean servingDefault) {
+        return LoadedModel.newBuilder()
+                .setModel(model.name())
+                .setVersion(model.version())
+                .setArtifactSha256(model.artifactSha256())
+                .addAllFeatureNames(model.vectorizer().featureNames())
+                .setLoadedAt(Timestamp.newBuilder()
+                        .setSeconds(model.loadedAt().getEpochSecond())
+                        .setNanos(model.loadedAt().getNano()))
+                .setAlias(model.alias())
+                .setServingDefault(servingDefault)
+                .build();
+    }
+}

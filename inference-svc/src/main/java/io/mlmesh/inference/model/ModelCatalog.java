@@ -1,0 +1,72 @@
+package io.mlmesh.inference.model;
+
+import io.mlmesh.inference.InferenceException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The loaded models. Each model has one {@link AtomicReference} to its immutable
+ * {@link ModelVersions}: a load swaps it in one step, so a request sees either the old default
+ * or the new one, never a mix, and a request already holding the old version finishes on it.
+ *
+ * <p>Any thread may call any method; reads take no lock.
+ */
+@ApplicationScoped
+public class ModelCatalog {
+
+    private final ConcurrentMap<String, AtomicReference<ModelVersions>> models =
+            new ConcurrentHashMap<>();
+
+    /** Adds a loaded version and makes it the model's default. */
+    public void install(ServingModel model) {
+        models.computeIfAbsent(model.name(), name -> new AtomicReference<>(ModelVersions.NONE))
+                .updateAndGet(current -> current.with(model));
+    }
+
+    /**
+     * The version that serves a request.
+     *
+     * @param version the version number, 0 for the model's default
+     * @throws InferenceException NOT_FOUND naming the model or version
+     */
+    public ServingModel resolve(String name, long version) {
+        ModelVersions versions = versionsOf(name);
+        if (version == 0) {
+            return versions.servingDefault();
+        }
+
+        ServingModel model = versions.byVersion().get(version);
+        if (model == null) {
+            throw InferenceException.notFound("model '" + name + "' version " + version
+                    + " is not loaded; loaded versions: " + versions.byVersion().keySet());
+        }
+        return model;
+    }
+
+    /**
+     * The loaded versions of a model.
+     *
+     * @throws InferenceException NOT_FOUND when the model is not loaded
+     */
+    public ModelVersions versionsOf(String name) {
+        AtomicReference<ModelVersions> reference = models.get(name);
+        ModelVersions versions = reference == null ? ModelVersions.NONE : reference.get();
+        if (versions.servingDefault() == null) {
+            throw InferenceException.notFound("model '" + name + "' is not loaded");
+        }
+        return versions;
+    }
+
+    /** Every loaded model's versions, by model name. */
+    public List<ModelVersions> list() {
+        List<ModelVersions> all = new ArrayList<>();
+        models.values().forEach(versions -> all.add(versions.get()));
+        all.removeIf(versions -> versions.servingDefault() == null);
+        all.sort((a, b) -> a.servingDefault().name().compareTo(b.servingDefault().name()));
+        return all;
+    }
+}

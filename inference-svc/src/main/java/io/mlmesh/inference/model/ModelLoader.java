@@ -1,0 +1,166 @@
+package io.mlmesh.inference.model;
+
+import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
+import io.mlmesh.core.model.BundleManifest;
+import io.mlmesh.core.model.ModelBundle;
+import io.mlmesh.core.transform.FeatureVectorizer;
+import io.mlmesh.inference.InferenceException;
+import io.mlmesh.inference.config.InferenceConfig;
+import io.mlmesh.inference.features.OnlineFeaturePlan;
+import io.mlmesh.registry.v1.GetVersionRequest;
+import io.mlmesh.registry.v1.ModelVersion;
+import io.mlmesh.registry.v1.RegistryGrpc.RegistryBlockingStub;
+import io.mlmesh.registry.v1.VersionSelector;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads a registry version into the {@link ModelCatalog}: resolve the version, download and
+ * verify the artifact, open the bundle and the booster, then swap it in as the default.
+ *
+ * <p>Every step that can fail runs before the swap, so a refused version (unknown, corrupt,
+ * unreadable) leaves the version already serving untouched. The artifact is downloaded by the
+ * exact number the first call resolved, so an alias that moves meanwhile cannot pair one
+ * version's metadata with another's bytes. Any thread may call {@link #load}; two loads of one
+ * model race only for which becomes the default, each swap itself being atomic.
+ */
+@ApplicationScoped
+public class ModelLoader {
+
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class);
+    private static final String SERVED_FAMILY = "xgboost";
+
+    private final RegistryBlockingStub registry;
+    private final ModelCatalog catalog;
+    private final long registryTimeoutMillis;
+    private final Clock clock;
+
+    @Inject
+    public ModelLoader(@GrpcClient("registry") RegistryBlockingStub registry,
+            ModelCatalog catalog, InferenceConfig config) {
+        this(registry, catalog, config.registryTimeoutMillis(), Clock.systemUTC());
+    }
+
+    ModelLoader(RegistryBlockingStub registry, ModelCatalog catalog, long registryTimeoutMillis,
+            Clock clock) {
+        this.registry = registry;
+        this.catalog = catalog;
+        this.registryTimeoutMillis = registryTimeoutMillis;
+        this.clock = clock;
+    }
+
+    /**
+     * Loads a version and makes it the model's default.
+     *
+     * @throws InferenceException INVALID_ARGUMENT or NOT_FOUND for a bad name or selector,
+     *     FAILED_PRECONDITION for an artifact that fails verification or cannot be opened,
+     *     UNAVAILABLE or DEADLINE_EXCEEDED when the registry does not answer
+     */
+    public ServingModel load(String model, ModelSelector selector) {
+        if (model.isBlank()) {
+            throw InferenceException.invalid("model is empty");
+        }
+
+        ModelVersion version = fetchVersion(model, selector);
+        String label = "model '" + model + "' version " + version.getVersion();
+        byte[] artifact = download(version, label);
+        ServingModel serving = open(version, artifact, selector.alias(), label);
+        catalog.install(serving);
+        LOG.infof("model loaded model=%s version=%d alias=%s sha256=%s inputs=%d", model,
+                version.getVersion(), selector.alias(), serving.artifactSha256(),
+                serving.width());
+        return serving;
+    }
+
+    private ModelVersion fetchVersion(String model, ModelSelector selector) {
+        GetVersionRequest request = GetVersionRequest.newBuilder()
+                .setModel(model)
+                .setSelector(selector.toRegistry())
+                .build();
+        try {
+            return registry.withDeadlineAfter(registryTimeoutMillis, TimeUnit.MILLISECONDS)
+                    .getVersion(request);
+        } catch (StatusRuntimeException e) {
+            throw InferenceException.fromRegistry(e);
+        }
+    }
+
+    private byte[] download(ModelVersion version, String label) {
+        GetVersionRequest request = GetVersionRequest.newBuilder()
+                .setModel(version.getModel())
+                .setSelector(VersionSelector.newBuilder().setVersion(version.getVersion()))
+                .build();
+        Context.CancellableContext transfer = Context.current().withCancellation();
+        Context previous = transfer.attach();
+        try {
+            return ArtifactReceiver.receive(
+                    registry.withDeadlineAfter(registryTimeoutMillis, TimeUnit.MILLISECONDS)
+                            .downloadArtifact(request),
+                    version.getArtifact(), label);
+        } catch (StatusRuntimeException e) {
+            throw InferenceException.fromRegistry(e);
+        } finally {
+            transfer.detach(previous);
+            transfer.cancel(null);
+        }
+    }
+
+    private ServingModel open(ModelVersion version, byte[] artifact, String alias,
+            String label) {
+        ModelBundle bundle = readBundle(artifact, label);
+        BundleManifest manifest = bundle.manifest();
+        if (!SERVED_FAMILY.equalsIgnoreCase(manifest.family())) {
+            throw InferenceException.failedPrecondition("model family '" + manifest.family()
+                    + "' of " + label + " is not served; inference-svc serves " + SERVED_FAMILY);
+        }
+
+        try {
+            FeatureVectorizer vectorizer = bundle.vectorizer();
+            OnlineFeaturePlan online = OnlineFeaturePlan.of(manifest.onlineFeatures());
+            RequestSchema schema = RequestSchema.of(manifest.transforms(), online);
+            Booster booster = openBooster(bundle.modelBytes(), vectorizer.width(), label);
+            return new ServingModel(version.getModel(), version.getVersion(), alias,
+                    version.getArtifact().getSha256(), clock.instant(), vectorizer, online, schema,
+                    booster);
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
+                    "bundle of " + label + " is inconsistent: " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelBundle readBundle(byte[] artifact, String label) {
+        try {
+            return ModelBundle.fromBytes(artifact);
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
+                    "artifact of " + label + " is not a model bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private static Booster openBooster(byte[] modelBytes, int width, String label) {
+        Booster booster;
+        long engineWidth;
+        try {
+            booster = XGBoost.loadModel(modelBytes);
+            engineWidth = booster.getNumFeature();
+        } catch (XGBoostError | IOException e) {
+            throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
+                    "XGBoost cannot read the model of " + label + ": " + e.getMessage(), e);
+        }
+        if (engineWidth != width) {
+            booster.dispose();
+            throw InferenceException.failedPrecondition("model of " + label + " takes "
+                    + engineWidth + " inputs but its manifest defines " + width);
+        }
+        return booster;
+    }
+}
