@@ -1,0 +1,141 @@
+package io.mlmesh.featurestore.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.mlmesh.featurestore.FeatureStoreException;
+import io.mlmesh.featurestore.catalog.Catalog;
+import io.mlmesh.featurestore.catalog.RegisteredSource;
+import io.mlmesh.featurestore.catalog.SourceInspector;
+import io.mlmesh.featurestore.offline.OfflineStore;
+import io.mlmesh.featurestore.offline.TrainingSets;
+import io.mlmesh.featurestore.online.Materializer;
+import io.mlmesh.featurestore.online.OnlineFeatures;
+import io.mlmesh.featurestore.v1.ApplyFeatureViewRequest;
+import io.mlmesh.featurestore.v1.DatasetVersion;
+import io.mlmesh.featurestore.v1.FeatureStoreGrpc;
+import io.mlmesh.featurestore.v1.FeatureView;
+import io.mlmesh.featurestore.v1.GetFeatureViewRequest;
+import io.mlmesh.featurestore.v1.GetOnlineFeaturesRequest;
+import io.mlmesh.featurestore.v1.GetOnlineFeaturesResponse;
+import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.featurestore.v1.ListFeatureViewsRequest;
+import io.mlmesh.featurestore.v1.ListFeatureViewsResponse;
+import io.mlmesh.featurestore.v1.MaterializeRequest;
+import io.mlmesh.featurestore.v1.MaterializeResponse;
+import io.mlmesh.featurestore.v1.RegisterSourceRequest;
+import io.mlmesh.featurestore.v1.TrainingSetChunk;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The gRPC adapter of {@code mlmesh.featurestore.v1.FeatureStore}. Every method runs on a worker
+ * thread ({@link Blocking}): DuckDB and Redis calls block. Failures are mapped to statuses by
+ * {@link StatusMapping}; the service keeps serving after any of them.
+ */
+@GrpcService
+@Blocking
+public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStoreImplBase {
+
+  private static final Logger LOG = Logger.getLogger(FeatureStoreGrpcService.class);
+
+  private final Catalog catalog;
+  private final SourceInspector sourceInspector;
+  private final OfflineStore offlineStore;
+  private final TrainingSets trainingSets;
+  private final Materializer materializer;
+  private final OnlineFeatures onlineFeatures;
+
+  @Inject
+  FeatureStoreGrpcService(Catalog catalog, SourceInspector sourceInspector,
+      OfflineStore offlineStore, TrainingSets trainingSets, Materializer materializer,
+      OnlineFeatures onlineFeatures) {
+    this.catalog = catalog;
+    this.sourceInspector = sourceInspector;
+    this.offlineStore = offlineStore;
+    this.trainingSets = trainingSets;
+    this.materializer = materializer;
+    this.onlineFeatures = onlineFeatures;
+  }
+
+  @Override
+  public void registerSource(RegisterSourceRequest request,
+      StreamObserver<DatasetVersion> observer) {
+    respond("RegisterSource", observer, () -> {
+      RegisteredSource source = sourceInspector.inspect(request);
+      catalog.putSource(source);
+      LOG.infof("source registered source=%s rows=%d sha256=%s", source.name(),
+          source.dataset().getRowCount(), source.dataset().getContentSha256());
+      return source.dataset();
+    });
+  }
+
+  @Override
+  public void applyFeatureView(ApplyFeatureViewRequest request,
+      StreamObserver<FeatureView> observer) {
+    respond("ApplyFeatureView", observer, () -> {
+      FeatureView view = offlineStore.apply(request.getSpec());
+      LOG.infof("feature view applied view=%s version=%d", view.getSpec().getName(),
+          view.getVersion());
+      return view;
+    });
+  }
+
+  @Override
+  public void getFeatureView(GetFeatureViewRequest request,
+      StreamObserver<FeatureView> observer) {
+    respond("GetFeatureView", observer, () -> catalog
+        .findView(request.getName(), request.getVersion())
+        .orElseThrow(() -> FeatureStoreException.notFound("view '" + request.getName() + "'"
+            + (request.getVersion() == 0 ? "" : " version " + request.getVersion())
+            + " does not exist")));
+  }
+
+  @Override
+  public void listFeatureViews(ListFeatureViewsRequest request,
+      StreamObserver<ListFeatureViewsResponse> observer) {
+    respond("ListFeatureViews", observer, () -> ListFeatureViewsResponse.newBuilder()
+        .addAllViews(catalog.newestViews())
+        .build());
+  }
+
+  @Override
+  public void materialize(MaterializeRequest request,
+      StreamObserver<MaterializeResponse> observer) {
+    respond("Materialize", observer, () -> materializer.materialize(request));
+  }
+
+  @Override
+  public void getOnlineFeatures(GetOnlineFeaturesRequest request,
+      StreamObserver<GetOnlineFeaturesResponse> observer) {
+    respond("GetOnlineFeatures", observer, () -> onlineFeatures.read(request));
+  }
+
+  @Override
+  public void getTrainingSet(GetTrainingSetRequest request,
+      StreamObserver<TrainingSetChunk> observer) {
+    FlowControl<TrainingSetChunk> flow =
+        new FlowControl<>(observer);
+    try {
+      trainingSets.stream(request, flow::send);
+      observer.onCompleted();
+    } catch (FlowControl.CancelledException e) {
+      LOG.infof("training set stream cancelled by the client source=%s", request.getSource());
+    } catch (RuntimeException e) {
+      observer.onError(StatusMapping.toStatus("GetTrainingSet", e));
+    }
+  }
+
+  private static <T> void respond(String rpc, StreamObserver<T> observer, Supplier<T> work) {
+    T response;
+    try {
+      response = work.get();
+    } catch (RuntimeException e) {
+      observer.onError(StatusMapping.toStatus(rpc, e));
+      return;
+    }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+}
