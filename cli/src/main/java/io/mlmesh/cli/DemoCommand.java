@@ -29,12 +29,14 @@ final class DemoCommand implements Callable<Integer> {
             + " else the 20k sample in data/.")
     Path data;
 
-    @Option(names = "--train-fraction", description = "Share of Jan-May flights to train on."
+    @Option(names = "--train-fraction", description = "Share of the training months' flights"
+            + " (Jan-May of the full file) to train on."
             + " Default: 0.2 of the full file, all of the sample.")
     Double trainFraction;
 
-    @Option(names = "--test-fraction", description = "Share of June flights to evaluate and"
-            + " replay. Default: 0.05 of the full file (about 25,000), all of the sample.")
+    @Option(names = "--test-fraction", description = "Share of the test month's flights"
+            + " (June of the full file) to evaluate and replay. Default: 0.05 of the full file"
+            + " (about 25,000), all of the sample.")
     Double testFraction;
 
     @Option(names = "--rounds", defaultValue = "100", description = "Boosting rounds.")
@@ -103,17 +105,15 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String dataLine(DemoOptions options, boolean fullData) {
         String name = options.data().getFileName().toString();
-        if (fullData) {
-            return String.format("data       %s (US DOT flights Jan-Jun 2001); subsampled to fit"
-                    + " the 10-minute budget: train %s of Jan-May, test %s of June", name,
-                    FlightsDemo.percent(options.trainFraction()),
-                    FlightsDemo.percent(options.testFraction()));
-        }
-        return String.format("data       %s: the 20,000-flight sample carried in the"
-                + " repository (the full 3M file was not found; ./mlmesh fetch-data gets it"
-                + " from npm vega-datasets 3.2.1); train %s of Jan-May, test %s of June", name,
-                FlightsDemo.percent(options.trainFraction()),
+        String sampling = String.format("train on %s of the earlier months' flights, test on %s"
+                + " of the last month's", FlightsDemo.percent(options.trainFraction()),
                 FlightsDemo.percent(options.testFraction()));
+        if (fullData) {
+            return String.format("data       %s (US DOT flights, Jan-Jun 2001); subsampled to fit"
+                    + " the 10-minute budget: %s", name, sampling);
+        }
+        return String.format("data       %s, not the full 3M-flight file (./mlmesh fetch-data"
+                + " gets it from npm vega-datasets 3.2.1); %s", name, sampling);
     }
 
     private static void deleteRecursively(Path dir) {

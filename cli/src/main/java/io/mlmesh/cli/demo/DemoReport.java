@@ -20,7 +20,7 @@ public final class DemoReport {
         out.println(dataLine);
         out.printf("model      %s v%d (alias production)%n", FlightsDemo.MODEL,
                 result.modelVersion());
-        out.printf("AUC        offline %.6f (training job, June test rows)%n",
+        out.printf("AUC        offline %.6f (training job, test month rows)%n",
                 result.offlineAuc());
         out.printf("           served  %.6f (Predict over gRPC, same %,d rows)  |diff| %.1e"
                 + "  parity %s%n", result.servedAuc(), result.rows(),

@@ -49,9 +49,10 @@ import java.util.stream.Stream;
  * The flights demo: real US flights go through the whole mesh. The feature store derives, per
  * origin airport, the late share, mean delay and number of flights over the 7 days before each
  * day; training joins them point-in-time to January-May flights and trains XGBoost; the
- * registry holds the model as {@code production}; inference serves it; June is replayed in
- * time order through {@code Predict}, materializing the features day by day as production
- * would, and the served AUC must equal the offline AUC on the same rows.
+ * registry holds the model as {@code production}; inference serves it; the test month (June
+ * for the full file) is replayed in time order through {@code Predict}, materializing the
+ * features day by day as production would, and the served AUC must equal the offline AUC on
+ * the same rows.
  */
 public final class FlightsDemo {
 
@@ -61,9 +62,6 @@ public final class FlightsDemo {
     static final String VIEW = "origin_7d";
     static final List<String> VIEW_FEATURES =
             List.of("flights_7d", "late_share_7d", "mean_delay_7d");
-    static final LocalDate TRAIN_START = LocalDate.of(2001, 1, 1);
-    static final LocalDate TEST_START = LocalDate.of(2001, 6, 1);
-    static final LocalDate TEST_END = LocalDate.of(2001, 7, 1);
     private static final double LATE_MINUTES = 15;
 
     private final MeshState mesh;
@@ -85,19 +83,22 @@ public final class FlightsDemo {
         ManagedChannel monitorChannel = Channels.open(mesh.port(ServiceKind.MONITOR));
         try {
             var features = FeatureStoreGrpc.newBlockingStub(featureChannel);
-            FeatureView view = defineFeatures(features);
-            Job job = train(TrainingGrpc.newBlockingStub(trainingChannel), view);
+            DatasetVersion source = registerSource(features);
+            MonthSplit split = MonthSplit.of(source);
+            FeatureView view = applyView(features);
+            Job job = train(TrainingGrpc.newBlockingStub(trainingChannel), view, split);
             ModelVersion production = promote(RegistryGrpc.newBlockingStub(registryChannel), job);
             load(PredictorGrpc.newBlockingStub(inferenceChannel));
 
-            TestSet testSet = TestSet.fetch(features, testRequest(view));
+            TestSet testSet = TestSet.fetch(features, testRequest(view, split));
             boolean hashMatches = testSet.contentSha256().equals(testHashOf(job));
-            out.printf("%nreplaying June: %,d flights from the feature store (same rows the job"
-                    + " evaluated on: %s)%n", testSet.rows().size(), hashMatches ? "yes" : "NO");
-            JuneReplay replay = new JuneReplay(features,
+            out.printf("%nreplaying %s: %,d flights from the feature store (same rows the job"
+                    + " evaluated on: %s)%n", split.testMonth(), testSet.rows().size(),
+                    hashMatches ? "yes" : "NO");
+            TestMonthReplay replay = new TestMonthReplay(features,
                     PredictorGrpc.newBlockingStub(inferenceChannel), view, options.concurrency(),
                     out);
-            JuneReplay.Outcome served = replay.run(testSet.rows());
+            TestMonthReplay.Outcome served = replay.run(testSet.rows());
             OipBaseline.Outcome baseline = OipBaseline.run(
                     GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
                     served.scores(), options.concurrency());
@@ -116,8 +117,7 @@ public final class FlightsDemo {
         }
     }
 
-    private FeatureView defineFeatures(FeatureStoreGrpc.FeatureStoreBlockingStub features) {
-        long startNanos = System.nanoTime();
+    private DatasetVersion registerSource(FeatureStoreGrpc.FeatureStoreBlockingStub features) {
         DatasetVersion source = features.registerSource(RegisterSourceRequest.newBuilder()
                 .setName(SOURCE)
                 .setPath(options.data().toAbsolutePath().toString())
@@ -125,7 +125,11 @@ public final class FlightsDemo {
                 .build());
         out.printf("%n[feature-store] source %s: %,d rows, sha256 %s…%n", source.getName(),
                 source.getRowCount(), source.getContentSha256().substring(0, 12));
+        return source;
+    }
 
+    private FeatureView applyView(FeatureStoreGrpc.FeatureStoreBlockingStub features) {
+        long startNanos = System.nanoTime();
         FeatureView view = features.applyFeatureView(ApplyFeatureViewRequest.newBuilder()
                 .setSpec(viewSpec())
                 .build());
@@ -156,12 +160,13 @@ public final class FlightsDemo {
                 .build();
     }
 
-    private Job train(TrainingGrpc.TrainingBlockingStub training, FeatureView view) {
+    private Job train(TrainingGrpc.TrainingBlockingStub training, FeatureView view,
+            MonthSplit split) {
         JobSpec spec = JobSpec.newBuilder()
                 .setModelName(MODEL)
-                .setTrain(trainingSetRequest(view, TRAIN_START, TEST_START,
+                .setTrain(trainingSetRequest(view, split.trainStart(), split.testStart(),
                         options.trainFraction()))
-                .setTest(testRequest(view))
+                .setTest(testRequest(view, split))
                 .setLabel(LabelSpec.newBuilder().setColumn("delay").setThreshold(LATE_MINUTES))
                 .addAllTransforms(transforms())
                 .setFamily(ModelFamily.MODEL_FAMILY_XGBOOST)
@@ -172,8 +177,9 @@ public final class FlightsDemo {
                 .setDescription("flights demo: late (> 15 min) from origin history and schedule")
                 .build();
         Job job = training.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
-        out.printf("%n[training] job %s submitted: XGBoost, train Jan-May (%s of flights),"
-                + " test June (%s)%n", job.getId(), percent(options.trainFraction()),
+        out.printf("%n[training] job %s submitted: XGBoost, train %s (%s of flights),"
+                + " test %s (%s)%n", job.getId(), split.trainMonths(),
+                percent(options.trainFraction()), split.testMonth(),
                 percent(options.testFraction()));
 
         Job last = job;
@@ -252,8 +258,9 @@ public final class FlightsDemo {
         return monitor.getTraceSummary(GetTraceSummaryRequest.getDefaultInstance());
     }
 
-    private GetTrainingSetRequest testRequest(FeatureView view) {
-        return trainingSetRequest(view, TEST_START, TEST_END, options.testFraction());
+    private GetTrainingSetRequest testRequest(FeatureView view, MonthSplit split) {
+        return trainingSetRequest(view, split.testStart(), split.testEnd(),
+                options.testFraction());
     }
 
     private static GetTrainingSetRequest trainingSetRequest(FeatureView view, LocalDate start,

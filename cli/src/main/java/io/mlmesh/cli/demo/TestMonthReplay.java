@@ -32,7 +32,7 @@ import org.HdrHistogram.Histogram;
  * <p>The first day is scored once before measuring, so that latency figures describe a warm
  * service rather than JIT compilation; scoring is read-only, so the warm-up changes nothing.
  */
-final class JuneReplay {
+final class TestMonthReplay {
 
     private static final long HIGHEST_MICROS = 60_000_000L;
 
@@ -51,7 +51,7 @@ final class JuneReplay {
             long p99Micros, double callsPerSecond) {
     }
 
-    JuneReplay(FeatureStoreGrpc.FeatureStoreBlockingStub features,
+    TestMonthReplay(FeatureStoreGrpc.FeatureStoreBlockingStub features,
             PredictorGrpc.PredictorBlockingStub predictor, FeatureView view, int concurrency,
             PrintStream out) {
         this.features = features;
