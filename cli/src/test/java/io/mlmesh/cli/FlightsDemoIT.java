@@ -19,6 +19,7 @@ import io.mlmesh.inference.v1.PredictRequest;
 import io.mlmesh.inference.v1.PredictResponse;
 import io.mlmesh.inference.v1.PredictorGrpc;
 import io.mlmesh.monitor.v1.ServiceSummary;
+import io.mlmesh.monitor.v1.Span;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.oip.InferTensorContents;
 import io.mlmesh.oip.ModelInferRequest;
@@ -102,6 +103,16 @@ class FlightsDemoIT {
         assertTrue(result.traces().getOperationsList().stream().anyMatch(o ->
                 o.getOperation().contains("Predict") && o.getCount() >= result.rows()),
                 "every Predict call is traced");
+    }
+
+    @Test
+    void demo_slowestPredictTrace_holdsSpansOfInferenceAndFeatureStore() {
+        Set<String> services = result.slowestPredict().getSpansList().stream()
+                .map(Span::getService)
+                .collect(Collectors.toSet());
+
+        assertEquals(Set.of("inference-svc", "feature-store-svc"), services,
+                "the trace context must travel with the feature store call");
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.mlmesh.cli.demo;
 
 import io.mlmesh.monitor.v1.OperationSummary;
 import io.mlmesh.monitor.v1.ServiceSummary;
+import io.mlmesh.monitor.v1.Span;
+import io.mlmesh.monitor.v1.Trace;
 import java.io.PrintStream;
 import java.util.Comparator;
 
@@ -40,6 +42,7 @@ public final class DemoReport {
                 (double) result.p50Micros() / Math.max(1, baseline.p50Micros()),
                 result.rows() - baseline.scoreMismatches(), result.rows());
         printTraces(result, out);
+        printSlowestPredict(result.slowestPredict(), out);
         out.printf("took       %.0f s%n", seconds);
     }
 
@@ -59,6 +62,25 @@ public final class DemoReport {
                 .forEach(o -> out.printf("  %-20s %-52s %,9d %9s %9s%n", o.getService(),
                         o.getOperation(), o.getCount(), micros(o.getP50Micros()),
                         micros(o.getP99Micros())));
+    }
+
+    private static void printSlowestPredict(Trace trace, PrintStream out) {
+        if (trace.getSpansCount() == 0) {
+            return;
+        }
+        out.printf("  slowest Predict, trace %s:%n", trace.getTraceId());
+        printChildren(trace, "", 2, out);
+    }
+
+    private static void printChildren(Trace trace, String parentSpanId, int indent,
+            PrintStream out) {
+        for (Span span : trace.getSpansList()) {
+            if (span.getParentSpanId().equals(parentSpanId)) {
+                out.printf("  %s%-20s %-52s %9s%n", " ".repeat(indent), span.getService(),
+                        span.getName(), micros(span.getDurationMicros()));
+                printChildren(trace, span.getSpanId(), indent + 2, out);
+            }
+        }
     }
 
     static String micros(long micros) {

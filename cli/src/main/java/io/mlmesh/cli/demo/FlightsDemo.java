@@ -18,8 +18,11 @@ import io.mlmesh.featurestore.v1.ViewJoin;
 import io.mlmesh.inference.v1.LoadModelRequest;
 import io.mlmesh.inference.v1.LoadedModel;
 import io.mlmesh.inference.v1.PredictorGrpc;
+import io.mlmesh.monitor.v1.GetTraceRequest;
 import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
 import io.mlmesh.monitor.v1.MonitorGrpc;
+import io.mlmesh.monitor.v1.OperationSummary;
+import io.mlmesh.monitor.v1.Trace;
 import io.mlmesh.monitor.v1.TraceSummary;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.registry.v1.ModelVersion;
@@ -63,6 +66,7 @@ public final class FlightsDemo {
     static final List<String> VIEW_FEATURES =
             List.of("flights_7d", "late_share_7d", "mean_delay_7d");
     private static final double LATE_MINUTES = 15;
+    private static final String PREDICT_OPERATION = "mlmesh.inference.v1.Predictor/Predict";
 
     private final MeshState mesh;
     private final DemoOptions options;
@@ -103,14 +107,16 @@ public final class FlightsDemo {
                     GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
                     served.scores(), options.concurrency());
 
-            TraceSummary traces = traceSummary(MonitorGrpc.newBlockingStub(monitorChannel));
+            MonitorGrpc.MonitorBlockingStub monitor = MonitorGrpc.newBlockingStub(monitorChannel);
+            TraceSummary traces = traceSummary(monitor);
+            Trace slowestPredict = slowestPredict(monitor, traces);
             double servedAuc = BinaryMetrics.auc(served.scores(), testSet.labels());
             return new DemoResult(production.getVersion(), job.getMetricsOrThrow("auc"),
                     servedAuc, testSet.rows().size(), served.featureMismatches(), hashMatches,
                     served.p50Micros(), served.p99Micros(), served.callsPerSecond(),
                     new DemoResult.Baseline(baseline.scoreMismatches(), baseline.p50Micros(),
                             baseline.p99Micros(), baseline.callsPerSecond()),
-                    traces);
+                    traces, slowestPredict);
         } finally {
             List.of(featureChannel, trainingChannel, registryChannel, inferenceChannel,
                     monitorChannel).forEach(Channels::close);
@@ -256,6 +262,19 @@ public final class FlightsDemo {
     private TraceSummary traceSummary(MonitorGrpc.MonitorBlockingStub monitor) {
         sleepMillis(2500);
         return monitor.getTraceSummary(GetTraceSummaryRequest.getDefaultInstance());
+    }
+
+    /** The trace of the slowest Predict call, or an empty trace when none was received. */
+    private static Trace slowestPredict(MonitorGrpc.MonitorBlockingStub monitor,
+            TraceSummary traces) {
+        return traces.getOperationsList().stream()
+                .filter(operation -> operation.getOperation().equals(PREDICT_OPERATION))
+                .map(OperationSummary::getSlowestTraceId)
+                .filter(traceId -> !traceId.isEmpty())
+                .findFirst()
+                .map(traceId -> monitor.getTrace(
+                        GetTraceRequest.newBuilder().setTraceId(traceId).build()))
+                .orElse(Trace.getDefaultInstance());
     }
 
     private GetTrainingSetRequest testRequest(FeatureView view, MonthSplit split) {

@@ -93,6 +93,7 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
                 .setP50Micros(latency.p50Micros())
                 .setP99Micros(latency.p99Micros())
                 .setMaxMicros(latency.maxMicros())
+                .setSlowestTraceId(latency.slowestTraceId())
                 .build();
     }
 

@@ -10,6 +10,7 @@ package io.mlmesh.monitor.store;
  * @param p50Micros median duration in microseconds
  * @param p99Micros 99th percentile duration in microseconds
  * @param maxMicros longest duration in microseconds
+ * @param slowestTraceId the trace of the longest span: where to look first when p99 is high
  */
 public record OperationLatency(
         Operation operation,
@@ -17,5 +18,6 @@ public record OperationLatency(
         long errorCount,
         long p50Micros,
         long p99Micros,
-        long maxMicros) {
+        long maxMicros,
+        String slowestTraceId) {
 }

@@ -14,6 +14,7 @@ final class OperationStats {
     private final Histogram latencyMicros = new Histogram(SIGNIFICANT_DIGITS);
     private long errorCount;
     private long maxMicros;
+    private String slowestTraceId = "";
 
     OperationStats(Operation operation) {
         this.operation = operation;
@@ -31,17 +32,20 @@ final class OperationStats {
         return errorCount;
     }
 
-    void record(ReceivedSpan span) {
+    void record(ReceivedSpan span, String traceId) {
         latencyMicros.recordValue(span.durationMicros());
-        maxMicros = Math.max(maxMicros, span.durationMicros());
+        if (span.durationMicros() >= maxMicros) {
+            maxMicros = span.durationMicros();
+            slowestTraceId = traceId;
+        }
         if (span.error()) {
             errorCount++;
         }
     }
 
     OperationLatency latency() {
-        return new OperationLatency(
-                operation, count(), errorCount, percentile(50.0), percentile(99.0), maxMicros);
+        return new OperationLatency(operation, count(), errorCount, percentile(50.0),
+                percentile(99.0), maxMicros, slowestTraceId);
     }
 
     /**

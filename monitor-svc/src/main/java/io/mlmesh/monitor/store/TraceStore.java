@@ -147,7 +147,7 @@ public final class TraceStore {
         for (ReceivedSpan span : spans) {
             OperationStats stats =
                     statsByOperation.computeIfAbsent(span.operation(), OperationStats::new);
-            stats.record(span);
+            stats.record(span, traceId);
             receivedSpanCount++;
             if (held.size() < maxSpansPerTrace) {
                 held.add(canonical(span, stats.operation()));

@@ -132,7 +132,20 @@ class TraceStoreTest {
 
         OperationLatency pay = store.summarize("").operations().get(0);
 
-        assertEquals(new OperationLatency(PAY, 1, 0, 650_763, 650_763, 650_763), pay);
+        assertEquals(new OperationLatency(PAY, 1, 0, 650_763, 650_763, 650_763, traceId(1)),
+                pay);
+    }
+
+    @Test
+    void summarize_spansOfSeveralTraces_namesTheTraceOfTheLongestSpan() {
+        TraceStore store = new TraceStore(10, 10);
+        store.addAll(Map.of(traceId(1), List.of(span(PAY, 1, 300, false))));
+        store.addAll(Map.of(traceId(2), List.of(span(PAY, 2, 900, false))));
+        store.addAll(Map.of(traceId(3), List.of(span(PAY, 3, 500, false))));
+
+        OperationLatency pay = store.summarize("").operations().get(0);
+
+        assertEquals(traceId(2), pay.slowestTraceId());
     }
 
     @Test
