@@ -182,6 +182,7 @@ public final class FlightsDemo {
                 .setRegister(true)
                 .setDescription("flights demo: late (> 15 min) from origin history and schedule")
                 .build();
+        long startNanos = System.nanoTime();
         Job job = training.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
         out.printf("%n[training] job %s submitted: XGBoost, train %s (%s of flights),"
                 + " test %s (%s)%n", job.getId(), split.trainMonths(),
@@ -200,9 +201,9 @@ public final class FlightsDemo {
                     + last.getState() + ": " + last.getError());
         }
         printDatasets(last);
-        out.printf("[training] test metrics: AUC %.6f, log loss %.6f, accuracy %.4f%n",
-                last.getMetricsOrThrow("auc"), last.getMetricsOrThrow("log_loss"),
-                last.getMetricsOrThrow("accuracy"));
+        out.printf("[training] test metrics: AUC %.6f, log loss %.6f, accuracy %.4f; job took"
+                + " %.1f s%n", last.getMetricsOrThrow("auc"), last.getMetricsOrThrow("log_loss"),
+                last.getMetricsOrThrow("accuracy"), (System.nanoTime() - startNanos) / 1e9);
         return last;
     }
 
