@@ -11,10 +11,9 @@ import io.mlmesh.registry.v1.ListVersionsRequest;
 import io.mlmesh.registry.v1.Model;
 import io.mlmesh.registry.v1.ModelVersion;
 import io.mlmesh.registry.v1.RegistryGrpc;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code mlmesh models}: the registry's models and versions, with metrics and lineage. */
 @Command(name = "models", mixinStandardHelpOptions = true,
@@ -22,16 +21,13 @@ import picocli.CommandLine.Option;
                 + " lineage (run, data sets, feature views).")
 final class ModelsCommand implements Callable<Integer> {
 
-    @Option(names = "--run-dir", description = "The mesh's run directory. Default:"
-            + " .mlmesh/run (use .mlmesh/demo for a demo started with --keep-running).")
-    Path runDir;
+    @Mixin
+    RunDirOption runDir;
 
     @Override
     public Integer call() {
-        Path dir = runDir != null ? runDir.toAbsolutePath() : MlmeshCommand.runDir();
-        MeshState state = MeshState.load(dir);
+        MeshState state = runDir.runningMesh();
         if (state == null) {
-            System.out.println("no mesh is running from " + dir);
             return 1;
         }
         ManagedChannel channel = Channels.open(state.port(ServiceKind.REGISTRY));

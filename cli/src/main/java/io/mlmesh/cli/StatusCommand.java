@@ -5,17 +5,20 @@ import io.mlmesh.cli.mesh.MeshState;
 import io.mlmesh.cli.mesh.ServiceKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code mlmesh status}: health of each service of the running mesh. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Shows each service's address, process and gRPC health.")
 final class StatusCommand implements Callable<Integer> {
 
+    @Mixin
+    RunDirOption runDir;
+
     @Override
     public Integer call() {
-        MeshState state = MeshState.load(MlmeshCommand.runDir());
+        MeshState state = runDir.runningMesh();
         if (state == null) {
-            System.out.println("no mesh is running (start one with ./mlmesh up)");
             return 1;
         }
         return print(state) ? 0 : 1;
