@@ -86,7 +86,7 @@ public final class BinaryMetrics {
         return sum / scores.length;
     }
 
-    private static void checkSameLength(double[] scores, int[] labels) {
+    static void checkSameLength(double[] scores, int[] labels) {
         if (scores.length != labels.length) {
             throw new IllegalArgumentException("scores has " + scores.length
                     + " values but labels has " + labels.length);

@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 public final class MatrixBuilder {
 
+    /** The group of rows whose grouping value is missing. */
+    public static final String MISSING_GROUP = "(missing)";
+
     private MatrixBuilder() {
     }
 
@@ -63,6 +66,39 @@ public final class MatrixBuilder {
             }
         }
         return new FeatureMatrix(values, labels, rows, width);
+    }
+
+    /**
+     * Each row's value of a grouping transform (a slice or a sensitive attribute), as text: the
+     * text itself for a transform that reads text (no vocabulary: every value is its own
+     * group), the number otherwise, integral numbers without a decimal point; a missing value
+     * is {@link #MISSING_GROUP}.
+     */
+    public static String[] groupValues(TrainingSet set, FeatureTransform transform) {
+        FeatureVectorizer numeric = transform.readsText() ? null
+                : FeatureVectorizer.fit(List.of(transform), Map.of());
+        String[] values = new String[set.rowCount()];
+        int next = 0;
+        for (TrainingSetChunk batch : set.batches()) {
+            BatchRowView row = new BatchRowView(batch);
+            for (int i = 0; i < row.rowCount(); i++, next++) {
+                row.moveTo(i);
+                values[next] = numeric == null ? textOrMissing(row.text(transform.column()))
+                        : numberText(numeric.vectorize(row)[0]);
+            }
+        }
+        return values;
+    }
+
+    private static String textOrMissing(String text) {
+        return text == null ? MISSING_GROUP : text;
+    }
+
+    private static String numberText(float value) {
+        if (Float.isNaN(value)) {
+            return MISSING_GROUP;
+        }
+        return value == Math.rint(value) ? Long.toString((long) value) : Float.toString(value);
     }
 
     private static List<String> textsOf(TrainingSet set, String column) {

@@ -1,13 +1,18 @@
 package io.mlmesh.training.job;
 
 import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.training.v1.EvaluationSpec;
+import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.FeatureTransform;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.ModelFamily;
 import io.mlmesh.training.v1.TransformKind;
 import io.mlmesh.training.xgboost.XgboostParams;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +29,8 @@ public final class JobSpecValidator {
 
     /**
      * The spec as the job records it: unchanged but for its params, completed with the
-     * family's defaults.
+     * family's defaults and {@code model_family}, and its evaluation, completed with the
+     * default threshold and slice size.
      *
      * @throws InvalidJobSpecException naming the first field found wrong
      */
@@ -33,12 +39,15 @@ public final class JobSpecValidator {
         checkRequest("spec.train", spec.hasTrain(), spec.getTrain());
         checkRequest("spec.test", spec.hasTest(), spec.getTest());
         checkLabel(spec);
-        checkTransforms(spec);
+        checkTransforms("spec.transforms", spec.getTransformsList());
         checkFamily(spec.getFamily());
+        checkEvaluation(spec.getEvaluation());
+        checkFairness(spec);
 
         return spec.toBuilder()
                 .clearParams()
                 .putAllParams(paramsWithDefaults(spec).sorted())
+                .setEvaluation(evaluationWithDefaults(spec.getEvaluation()))
                 .build();
     }
 
@@ -72,44 +81,100 @@ public final class JobSpecValidator {
         }
     }
 
-    private static void checkTransforms(JobSpec spec) {
-        if (spec.getTransformsCount() == 0) {
-            throw new InvalidJobSpecException("spec.transforms", "needs at least one transform");
+    private static void checkTransforms(String field, List<FeatureTransform> transforms) {
+        if (transforms.isEmpty() && field.equals("spec.transforms")) {
+            throw new InvalidJobSpecException(field, "needs at least one transform");
         }
         Set<String> names = new HashSet<>();
-        for (int i = 0; i < spec.getTransformsCount(); i++) {
-            FeatureTransform transform = spec.getTransforms(i);
-            String field = "spec.transforms[" + i + "]";
-            if (transform.getName().isBlank()) {
-                throw new InvalidJobSpecException(field + ".name", "is empty");
-            }
+        for (int i = 0; i < transforms.size(); i++) {
+            FeatureTransform transform = transforms.get(i);
+            checkTransform(field + "[" + i + "]", transform);
             if (!names.add(transform.getName())) {
-                throw new InvalidJobSpecException(field + ".name",
+                throw new InvalidJobSpecException(field + "[" + i + "].name",
                         "'" + transform.getName() + "' is used twice");
             }
-            if (transform.getKind() == TransformKind.TRANSFORM_KIND_UNSPECIFIED
-                    || transform.getKind() == TransformKind.UNRECOGNIZED) {
-                throw new InvalidJobSpecException(field + ".kind", "is unspecified");
-            }
-            if (transform.getColumn().isBlank()) {
-                throw new InvalidJobSpecException(field + ".column", "is empty");
-            }
         }
+    }
+
+    private static void checkTransform(String field, FeatureTransform transform) {
+        if (transform.getName().isBlank()) {
+            throw new InvalidJobSpecException(field + ".name", "is empty");
+        }
+        if (transform.getKind() == TransformKind.TRANSFORM_KIND_UNSPECIFIED
+                || transform.getKind() == TransformKind.UNRECOGNIZED) {
+            throw new InvalidJobSpecException(field + ".kind", "is unspecified");
+        }
+        if (transform.getColumn().isBlank()) {
+            throw new InvalidJobSpecException(field + ".column", "is empty");
+        }
+    }
+
+    private static void checkEvaluation(EvaluationSpec evaluation) {
+        double threshold = evaluation.getThreshold();
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new InvalidJobSpecException("spec.evaluation.threshold",
+                    "must be between 0 and 1, got " + threshold);
+        }
+        if (evaluation.getMinSliceRows() < 0) {
+            throw new InvalidJobSpecException("spec.evaluation.min_slice_rows",
+                    "must not be negative, got " + evaluation.getMinSliceRows());
+        }
+        checkTransforms("spec.evaluation.slices", evaluation.getSlicesList());
+    }
+
+    private static void checkFairness(JobSpec spec) {
+        if (!spec.hasFairness()) {
+            return;
+        }
+        FairnessSpec fairness = spec.getFairness();
+        if (!fairness.hasAttribute()) {
+            throw new InvalidJobSpecException("spec.fairness.attribute", "is missing");
+        }
+        checkTransform("spec.fairness.attribute", fairness.getAttribute());
+        double limit = fairness.getMaxDemographicParityDifference();
+        if (!(limit >= 0 && limit <= 1)) {
+            throw new InvalidJobSpecException("spec.fairness.max_demographic_parity_difference",
+                    "must be between 0 and 1, got " + limit);
+        }
+    }
+
+    private static EvaluationSpec evaluationWithDefaults(EvaluationSpec evaluation) {
+        EvaluationSpec.Builder completed = evaluation.toBuilder();
+        if (evaluation.getThreshold() == 0) {
+            completed.setThreshold(Evaluation.DEFAULT_THRESHOLD);
+        }
+        if (evaluation.getMinSliceRows() == 0) {
+            completed.setMinSliceRows(Evaluation.DEFAULT_MIN_SLICE_ROWS);
+        }
+        return completed.build();
     }
 
     private static void checkFamily(ModelFamily family) {
         if (family == ModelFamily.MODEL_FAMILY_UNSPECIFIED) {
             throw new InvalidJobSpecException("spec.family", "is unspecified");
         }
-        if (family != ModelFamily.MODEL_FAMILY_XGBOOST) {
+        if (family != ModelFamily.MODEL_FAMILY_XGBOOST
+                && family != ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION) {
             throw new InvalidJobSpecException("spec.family", "family " + family.name()
-                    + " is not supported yet (supported: MODEL_FAMILY_XGBOOST)");
+                    + " is not supported yet (supported: MODEL_FAMILY_XGBOOST,"
+                    + " MODEL_FAMILY_LOGISTIC_REGRESSION)");
         }
     }
 
     private static XgboostParams paramsWithDefaults(JobSpec spec) {
+        boolean linear = spec.getFamily() == ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION;
+        String booster = spec.getParamsOrDefault("booster", "gblinear");
+        if (linear && !booster.equals("gblinear")) {
+            throw new InvalidJobSpecException("spec.params.booster", "family "
+                    + spec.getFamily().name() + " trains booster gblinear, got '" + booster
+                    + "'");
+        }
+        Map<String, String> given = new TreeMap<>(spec.getParamsMap());
+        given.put(XgboostParams.MODEL_FAMILY, linear ? XgboostParams.LOGISTIC_REGRESSION_FAMILY
+                : XgboostParams.TREES_FAMILY);
         try {
-            return XgboostParams.withDefaults(spec.getParamsMap());
+            return XgboostParams.withDefaults(linear ? XgboostParams.LINEAR_DEFAULTS
+                    : XgboostParams.DEFAULTS, given);
         } catch (IllegalArgumentException e) {
             throw new InvalidJobSpecException("spec.params." + XgboostParams.NUM_ROUND,
                     e.getMessage());

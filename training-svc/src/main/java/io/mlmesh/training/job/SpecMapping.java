@@ -14,10 +14,19 @@ public final class SpecMapping {
 
     /** The spec's transforms as the core vectorizer takes them, in spec order. */
     public static List<FeatureTransform> transforms(JobSpec spec) {
-        return spec.getTransformsList().stream()
-                .map(transform -> new FeatureTransform(transform.getName(),
-                        kindOf(transform.getKind()), transform.getColumn()))
+        return spec.getTransformsList().stream().map(SpecMapping::transform).toList();
+    }
+
+    /** The spec's evaluation slices, in spec order. */
+    public static List<FeatureTransform> slices(JobSpec spec) {
+        return spec.getEvaluation().getSlicesList().stream().map(SpecMapping::transform)
                 .toList();
+    }
+
+    /** One transform of the contract as the core takes it. */
+    public static FeatureTransform transform(io.mlmesh.training.v1.FeatureTransform transform) {
+        return new FeatureTransform(transform.getName(), kindOf(transform.getKind()),
+                transform.getColumn());
     }
 
     public static LabelRule label(JobSpec spec) {

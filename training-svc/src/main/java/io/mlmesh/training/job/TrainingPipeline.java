@@ -13,6 +13,9 @@ import io.mlmesh.training.registry.ModelRegistrar;
 import io.mlmesh.training.registry.VersionMetadata;
 import io.mlmesh.training.registry.VersionRequests;
 import io.mlmesh.training.v1.DatasetSummary;
+import io.mlmesh.training.v1.EvaluationSpec;
+import io.mlmesh.training.v1.FairnessReport;
+import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.JobState;
@@ -22,15 +25,21 @@ import io.mlmesh.training.xgboost.XgboostParams;
 import io.mlmesh.training.xgboost.XgboostTrainer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.jboss.logging.Logger;
 
 /**
- * The steps of one XGBoost job, from data to a registered version: LOADING_DATA, TRAINING,
- * EVALUATING and, when asked, REGISTERING. Each step records its state, and what it learned,
- * in the job store; the runner owns the job's start and end.
+ * The steps of one XGBoost job (trees or logistic regression), from data to a registered
+ * version: LOADING_DATA, TRAINING, EVALUATING and, when asked, REGISTERING. Each step records
+ * its state, and what it learned, in the job store; the runner owns the job's start and end.
+ * Evaluation records the test metrics, confusion matrix, calibration deciles, slices, SHAP
+ * importance and, when the spec names a sensitive attribute, group fairness; a fairness limit
+ * the model breaks fails the job after evaluation, before registration.
  *
  * <p>Runs on the job runner's single thread. The cancel check is called between steps and after
  * every boosting round.
@@ -66,7 +75,7 @@ public class TrainingPipeline {
         PreparedData data = prepare(job.getId(), spec, label, cancelCheck);
         cancelCheck.run();
         TrainedModel model = train(job.getId(), spec, data, cancelCheck);
-        Map<String, Double> metrics = evaluate(job.getId(), data, model);
+        Map<String, Double> metrics = evaluate(job.getId(), spec, data, model);
         cancelCheck.run();
         if (spec.getRegister()) {
             register(job.getId(), new VersionMetadata(spec.getModelName(), job.getId(),
@@ -86,6 +95,7 @@ public class TrainingPipeline {
         cancelCheck.run();
         TrainingSet test = reader.read("test", spec.getTest());
         checkUsable(train, test, transforms, label);
+        checkGroupingColumns(spec, test, label);
         FeatureVectorizer vectorizer = MatrixBuilder.fit(transforms, train);
         PreparedData data = new PreparedData(train, test, vectorizer,
                 MatrixBuilder.build(train, vectorizer, label),
@@ -96,18 +106,78 @@ public class TrainingPipeline {
         return data;
     }
 
-    private Map<String, Double> evaluate(String jobId, PreparedData data, TrainedModel model) {
+    private Map<String, Double> evaluate(String jobId, JobSpec spec, PreparedData data,
+            TrainedModel model) {
         enter(jobId, JobState.JOB_STATE_EVALUATING);
+        EvaluationSpec evaluation = spec.getEvaluation();
+        double threshold = evaluation.getThreshold();
+        double[] scores = model.testScores();
         Map<String, Double> metrics = Evaluation.metrics(data.trainMatrix(), data.testMatrix(),
-                model.testScores());
-        store.update(jobId, current -> current.toBuilder()
+                scores, threshold);
+        Job.Builder evaluated = Job.newBuilder()
                 .putAllMetrics(metrics)
                 .addDatasets(summary("train", data.train(), data.trainMatrix()))
                 .addDatasets(summary("test", data.test(), data.testMatrix()))
-                .build());
-        LOG.infof("job=%s evaluated auc=%.4f log_loss=%.4f", jobId, metrics.get("auc"),
-                metrics.get("log_loss"));
+                .setConfusionMatrix(Evaluation.confusionMatrix(data.testMatrix(), scores,
+                        threshold))
+                .addAllCalibration(Evaluation.calibration(data.testMatrix(), scores))
+                .addAllSlices(slices(spec, data, scores))
+                .addAllFeatureImportance(Evaluation.importance(
+                        data.vectorizer().featureNames(), model.meanAbsContributions()));
+        if (spec.hasFairness()) {
+            evaluated.setFairness(fairness(spec.getFairness(), data, scores, threshold));
+        }
+        store.update(jobId, current -> current.toBuilder().mergeFrom(evaluated.build()).build());
+        LOG.infof("job=%s evaluated auc=%.4f pr_auc=%.4f log_loss=%.4f", jobId,
+                metrics.get("auc"), metrics.get("pr_auc"), metrics.get("log_loss"));
+        if (spec.hasFairness()) {
+            checkFairnessLimit(spec.getFairness(), evaluated.getFairness());
+        }
         return metrics;
+    }
+
+    private static List<io.mlmesh.training.v1.SliceMetrics> slices(JobSpec spec,
+            PreparedData data, double[] scores) {
+        EvaluationSpec evaluation = spec.getEvaluation();
+        List<io.mlmesh.training.v1.SliceMetrics> slices = new ArrayList<>();
+        for (FeatureTransform slice : SpecMapping.slices(spec)) {
+            slices.addAll(Evaluation.slices(slice.name(),
+                    MatrixBuilder.groupValues(data.test(), slice), data.testMatrix(), scores,
+                    evaluation.getThreshold(), evaluation.getMinSliceRows()));
+        }
+        return slices;
+    }
+
+    private static FairnessReport fairness(FairnessSpec fairness, PreparedData data,
+            double[] scores, double threshold) {
+        FeatureTransform attribute = SpecMapping.transform(fairness.getAttribute());
+        try {
+            return Evaluation.fairness(attribute.name(),
+                    MatrixBuilder.groupValues(data.test(), attribute), data.testMatrix(), scores,
+                    threshold, fairness.getReferenceGroup());
+        } catch (IllegalArgumentException e) {
+            throw new JobFailedException("fairness of " + attribute.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void checkFairnessLimit(FairnessSpec fairness, FairnessReport report) {
+        double limit = fairness.getMaxDemographicParityDifference();
+        if (limit <= 0 || !(report.getDemographicParityDifference() > limit)) {
+            return;
+        }
+        String rates = report.getGroupsList().stream()
+                .map(group -> group.getGroup() + "=" + format(group.getSelectionRate()))
+                .collect(Collectors.joining(", "));
+        throw new JobFailedException("demographic parity difference "
+                + format(report.getDemographicParityDifference()) + " for "
+                + report.getAttribute() + " exceeds the limit " + format(limit)
+                + " (selection rates: " + rates + "; ratio "
+                + format(report.getDemographicParityRatio()) + "); not registered");
+    }
+
+    private static String format(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
     }
 
     private TrainedModel train(String jobId, JobSpec spec, PreparedData data,
@@ -155,6 +225,18 @@ public class TrainingPipeline {
         try {
             MatrixBuilder.checkColumns("train", train, transforms, label);
             MatrixBuilder.checkColumns("test", test, transforms, label);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailedException(e.getMessage(), e);
+        }
+    }
+
+    private static void checkGroupingColumns(JobSpec spec, TrainingSet test, LabelRule label) {
+        List<FeatureTransform> grouping = new ArrayList<>(SpecMapping.slices(spec));
+        if (spec.hasFairness()) {
+            grouping.add(SpecMapping.transform(spec.getFairness().getAttribute()));
+        }
+        try {
+            MatrixBuilder.checkColumns("test", test, grouping, label);
         } catch (IllegalArgumentException e) {
             throw new JobFailedException(e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import io.mlmesh.registry.v1.Lineage;
 import io.mlmesh.registry.v1.RegisterVersionHeader;
 import io.mlmesh.training.data.LabelRule;
 import io.mlmesh.training.data.TrainingSet;
+import io.mlmesh.training.xgboost.XgboostParams;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,7 +28,11 @@ import java.util.Map;
  */
 public final class VersionRequests {
 
-    /** The family name bundles of this trainer carry. */
+    /**
+     * The family name bundles of this trainer carry: the engine inference loads. Which model
+     * the engine holds (trees, logistic regression) is the {@code model_family} parameter and
+     * tag.
+     */
     public static final String XGBOOST_FAMILY = "xgboost";
 
     private VersionRequests() {
@@ -59,6 +64,8 @@ public final class VersionRequests {
                 .putAllParams(metadata.params())
                 .putAllMetrics(metadata.metrics())
                 .putTags("family", XGBOOST_FAMILY)
+                .putTags(XgboostParams.MODEL_FAMILY, metadata.params().getOrDefault(
+                        XgboostParams.MODEL_FAMILY, XgboostParams.TREES_FAMILY))
                 .setDescription(metadata.description())
                 .setLineage(lineage(metadata))
                 .build();

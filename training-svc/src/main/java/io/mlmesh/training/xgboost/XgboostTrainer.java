@@ -8,14 +8,17 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * Trains a gradient-boosted tree model with XGBoost4J, one round at a time.
+ * Trains an XGBoost model (gradient-boosted trees, or logistic regression through the linear
+ * booster) with XGBoost4J, one round at a time, then scores and explains the test rows.
  *
  * <p>Design: rather than one {@code XGBoost.train} call, the booster is created with no rounds
  * and then updated round by round, so that each round can report train and validation loss and
  * a cancel can stop training between two rounds. Matrices are built with NaN as the missing
  * value, the value the core vectorizer gives a missing input: a missing input follows the
- * tree's learned default branch, it is never read as zero. Native memory (matrices, booster)
- * is released before returning, whatever happens.
+ * tree's learned default branch, it is never read as zero. The linear booster skips a missing
+ * input: it adds nothing to the margin, which is exactly what an input of 0 adds, so for
+ * logistic regression missing means 0 in training and serving alike. Native memory (matrices,
+ * booster) is released before returning, whatever happens.
  *
  * <p>Stateless and thread-safe; each call uses the threads its {@code nthread} parameter asks.
  */
@@ -28,7 +31,7 @@ public final class XgboostTrainer {
 
     /**
      * Trains on {@code train}, reporting each round's losses on {@code train} and
-     * {@code test}, then scores {@code test}.
+     * {@code test}, then scores {@code test} and explains it ({@link ShapExplainer}).
      *
      * @throws XGBoostError when the engine rejects the parameters or the data
      */
@@ -38,7 +41,7 @@ public final class XgboostTrainer {
         try {
             DMatrix testMatrix = toDMatrix(test);
             try {
-                return boost(trainMatrix, testMatrix, params, listener);
+                return boost(trainMatrix, testMatrix, test.width(), params, listener);
             } finally {
                 testMatrix.dispose();
             }
@@ -54,7 +57,7 @@ public final class XgboostTrainer {
         return dmatrix;
     }
 
-    private static TrainedModel boost(DMatrix trainMatrix, DMatrix testMatrix,
+    private static TrainedModel boost(DMatrix trainMatrix, DMatrix testMatrix, int width,
             XgboostParams params, RoundListener listener) throws XGBoostError {
         int totalRounds = params.numRounds();
         DMatrix[] watches = {trainMatrix, testMatrix};
@@ -67,7 +70,8 @@ public final class XgboostTrainer {
                 booster.evalSet(watches, WATCH_NAMES, round, losses);
                 listener.onRound(round + 1, totalRounds, losses[0], losses[1]);
             }
-            return new TrainedModel(booster.toByteArray(MODEL_FORMAT), scores(booster, testMatrix));
+            return new TrainedModel(booster.toByteArray(MODEL_FORMAT), scores(booster, testMatrix),
+                    ShapExplainer.meanAbsContributions(booster, testMatrix, width));
         } finally {
             booster.dispose();
         }

@@ -24,7 +24,13 @@ import io.mlmesh.registry.v1.FeatureViewRef;
 import io.mlmesh.registry.v1.RegisterVersionHeader;
 import io.mlmesh.training.FlightsCsv;
 import io.mlmesh.training.registry.VersionRequests;
+import io.mlmesh.training.v1.CalibrationBin;
+import io.mlmesh.training.v1.ConfusionMatrix;
+import io.mlmesh.training.v1.EvaluationSpec;
+import io.mlmesh.training.v1.FairnessReport;
+import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.FeatureTransform;
+import io.mlmesh.training.v1.GroupRates;
 import io.mlmesh.training.v1.GetJobRequest;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobEvent;
@@ -33,6 +39,7 @@ import io.mlmesh.training.v1.JobState;
 import io.mlmesh.training.v1.LabelSpec;
 import io.mlmesh.training.v1.ListJobsRequest;
 import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.SliceMetrics;
 import io.mlmesh.training.v1.SubmitJobRequest;
 import io.mlmesh.training.v1.TrainingGrpc;
 import io.mlmesh.training.v1.TransformKind;
@@ -47,6 +54,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -109,7 +117,13 @@ class TrainingServiceIT {
     @Test
     void submitJob_flightsSpec_succeedsRegistersBundleAndServesSameAuc() throws Exception {
         FEATURE_STORE.close();
-        Job submitted = training.submitJob(submit(spec("flights-delay", ROUNDS)));
+        Job submitted = training.submitJob(submit(spec("flights-delay", ROUNDS).toBuilder()
+                .setEvaluation(EvaluationSpec.newBuilder()
+                        .addSlices(transform("origin",
+                                TransformKind.TRANSFORM_KIND_CATEGORY_INDEX, "origin"))
+                        .addSlices(transform("month", TransformKind.TRANSFORM_KIND_MONTH,
+                                "date")))
+                .build()));
         Iterator<JobEvent> events = watch(submitted.getId());
         List<Job> seen = new ArrayList<>(List.of(events.next().getJob()));
         FEATURE_STORE.open();
@@ -127,6 +141,7 @@ class TrainingServiceIT {
         assertEquals(job, training.getJob(GetJobRequest.newBuilder().setId(job.getId())
                 .build()));
         assertSaneMetrics(job);
+        assertEvaluationTables(job);
         RecordingRegistryPeer.Upload upload = uploadOf(job);
         assertUploadedBundle(upload, job);
         assertLineage(upload.header(), job);
@@ -145,9 +160,13 @@ class TrainingServiceIT {
                 submit(spec("x", 1).toBuilder().clearLabel().build()));
         assertInvalid("spec.transforms: needs at least one transform",
                 submit(spec("x", 1).toBuilder().clearTransforms().build()));
-        assertInvalid("spec.family: family MODEL_FAMILY_LOGISTIC_REGRESSION is not supported"
-                + " yet (supported: MODEL_FAMILY_XGBOOST)", submit(spec("x", 1).toBuilder()
-                .setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION).build()));
+        assertInvalid("spec.params.booster: family MODEL_FAMILY_LOGISTIC_REGRESSION trains"
+                + " booster gblinear, got 'gbtree'", submit(spec("x", 1).toBuilder()
+                .setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION)
+                .putParams("booster", "gbtree").build()));
+        assertInvalid("spec.evaluation.threshold: must be between 0 and 1, got -0.5",
+                submit(spec("x", 1).toBuilder().setEvaluation(EvaluationSpec.newBuilder()
+                        .setThreshold(-0.5)).build()));
         assertInvalid("spec.params.num_round: num_round must be a positive integer, got 'many'",
                 submit(spec("x", 1).toBuilder().putParams("num_round", "many").build()));
         assertInvalid("id: is empty", GetJobRequest.getDefaultInstance());
@@ -196,6 +215,59 @@ class TrainingServiceIT {
                 again.getStatus().getDescription());
         assertTrue(training.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList()
                 .contains(job));
+    }
+
+    @Test
+    void submitJob_logisticRegression_registersLinearModelServedWithSameAuc() throws Exception {
+        JobSpec spec = spec("flights-linear", 1).toBuilder()
+                .setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION)
+                .clearParams()
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, job.getState(), job.getError());
+        double auc = job.getMetricsOrThrow("auc");
+        assertTrue(auc > 0.6 && auc < 0.75, "linear baseline auc " + auc);
+        assertEquals("gblinear", job.getSpec().getParamsOrThrow("booster"));
+        assertEquals(100, job.getProgress().getTotalSteps());
+        assertEquals(6, job.getFeatureImportanceCount());
+        RecordingRegistryPeer.Upload upload = uploadOf(job);
+        ModelBundle bundle = ModelBundle.fromBytes(upload.artifact());
+        assertEquals("xgboost", bundle.manifest().family());
+        assertEquals("logistic_regression", bundle.manifest().params().get("model_family"));
+        assertEquals("logistic_regression", upload.header().getTagsOrThrow("model_family"));
+        assertEquals("xgboost", upload.header().getTagsOrThrow("family"));
+        assertServedAucEqualsOffline(bundle, auc);
+    }
+
+    @Test
+    void submitJob_fairnessLimitExceeded_failsUnregisteredWithFigures() {
+        JobSpec spec = spec("flights-fair", 5).toBuilder()
+                .setEvaluation(EvaluationSpec.newBuilder().setThreshold(0.25))
+                .setFairness(FairnessSpec.newBuilder()
+                        .setAttribute(transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY,
+                                "date"))
+                        .setMaxDemographicParityDifference(0.05))
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_FAILED, job.getState());
+        FairnessReport fairness = job.getFairness();
+        assertEquals("hour", fairness.getAttribute());
+        assertTrue(fairness.getDemographicParityDifference() > 0.05, fairness.toString());
+        assertTrue(job.getError().startsWith(String.format(Locale.ROOT,
+                "demographic parity difference %.4f for hour exceeds the limit 0.0500"
+                        + " (selection rates: ", fairness.getDemographicParityDifference())),
+                job.getError());
+        assertTrue(job.getError().endsWith("; not registered"), job.getError());
+        assertEquals(0, job.getRegisteredVersion());
+        assertTrue(REGISTRY.uploads().stream().noneMatch(upload ->
+                upload.header().getLineage().getRunId().equals(job.getId())));
+        long testRows = (long) job.getMetricsOrThrow("test_rows");
+        assertEquals(testRows, fairness.getGroupsList().stream()
+                .mapToLong(GroupRates::getRowCount).sum());
     }
 
     @Test
@@ -277,6 +349,37 @@ class TrainingServiceIT {
         assertTrue(share > 0.1 && share < 0.35, "positive share " + share);
         assertEquals("6", job.getSpec().getParamsOrThrow("max_depth"));
         assertEquals(String.valueOf(ROUNDS), job.getSpec().getParamsOrThrow("num_round"));
+    }
+
+    private static void assertEvaluationTables(Job job) {
+        long testRows = (long) job.getMetricsOrThrow("test_rows");
+        ConfusionMatrix confusion = job.getConfusionMatrix();
+        assertEquals(0.5, confusion.getThreshold());
+        assertEquals(testRows, confusion.getTruePositives() + confusion.getFalsePositives()
+                + confusion.getTrueNegatives() + confusion.getFalseNegatives());
+        assertEquals(job.getMetricsOrThrow("accuracy"), (double) (confusion.getTruePositives()
+                + confusion.getTrueNegatives()) / testRows, 1e-12);
+        assertTrue(job.getMetricsOrThrow("pr_auc") > job.getMetricsOrThrow("positive_share"),
+                job.getMetricsMap().toString());
+        assertEquals(10, job.getCalibrationCount());
+        assertEquals(testRows, job.getCalibrationList().stream()
+                .mapToLong(CalibrationBin::getRowCount).sum());
+        List<SliceMetrics> months = job.getSlicesList().stream()
+                .filter(slice -> slice.getSlice().equals("month")).toList();
+        assertEquals(1, months.size(), "the test set is March only: " + months);
+        assertEquals("3", months.get(0).getValue());
+        assertEquals(testRows, months.get(0).getRowCount());
+        assertEquals(job.getMetricsOrThrow("auc"), months.get(0).getMetricsOrThrow("auc"),
+                1e-12);
+        SliceMetrics ord = job.getSlicesList().stream()
+                .filter(slice -> slice.getSlice().equals("origin")
+                        && slice.getValue().equals("ORD")).findFirst().orElseThrow();
+        assertTrue(ord.getRowCount() >= 50 && !Double.isNaN(ord.getMetricsOrThrow("auc")),
+                ord.toString());
+        assertTrue(job.getSlicesList().stream().anyMatch(slice -> slice.getRowCount() < 50
+                && Double.isNaN(slice.getMetricsOrThrow("log_loss"))), "small slices are NaN");
+        assertEquals(6, job.getFeatureImportanceCount());
+        assertEquals("hour", job.getFeatureImportance(0).getFeature());
     }
 
     private static RecordingRegistryPeer.Upload uploadOf(Job job) {

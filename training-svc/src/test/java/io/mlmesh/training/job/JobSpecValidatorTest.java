@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.training.v1.EvaluationSpec;
+import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.FeatureTransform;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.LabelSpec;
@@ -33,7 +35,10 @@ class JobSpecValidatorTest {
         assertEquals("100", accepted.getParamsMap().get("num_round"));
         assertEquals("binary:logistic", accepted.getParamsMap().get("objective"));
         assertEquals("hist", accepted.getParamsMap().get("tree_method"));
-        assertEquals(8, accepted.getParamsCount());
+        assertEquals("gradient_boosted_trees", accepted.getParamsMap().get("model_family"));
+        assertEquals(9, accepted.getParamsCount());
+        assertEquals(0.5, accepted.getEvaluation().getThreshold());
+        assertEquals(50, accepted.getEvaluation().getMinSliceRows());
     }
 
     @Test
@@ -62,14 +67,53 @@ class JobSpecValidatorTest {
     }
 
     @Test
-    void validate_logisticRegression_notSupportedYet() {
+    void validate_wrongEvaluationOrFairness_namesEachField() {
+        Map<String, JobSpec> specsByMessage = Map.of(
+                "spec.evaluation.threshold: must be between 0 and 1, got 1.5",
+                VALID.toBuilder().setEvaluation(EvaluationSpec.newBuilder().setThreshold(1.5))
+                        .build(),
+                "spec.evaluation.min_slice_rows: must not be negative, got -1",
+                VALID.toBuilder().setEvaluation(EvaluationSpec.newBuilder()
+                        .setMinSliceRows(-1)).build(),
+                "spec.evaluation.slices[0].column: is empty",
+                VALID.toBuilder().setEvaluation(EvaluationSpec.newBuilder()
+                        .addSlices(FeatureTransform.newBuilder().setName("month")
+                                .setKind(TransformKind.TRANSFORM_KIND_MONTH))).build(),
+                "spec.fairness.attribute: is missing",
+                VALID.toBuilder().setFairness(FairnessSpec.getDefaultInstance()).build(),
+                "spec.fairness.max_demographic_parity_difference: must be between 0 and 1,"
+                        + " got -0.1", VALID.toBuilder().setFairness(FairnessSpec.newBuilder()
+                        .setAttribute(VALID.getTransforms(0))
+                        .setMaxDemographicParityDifference(-0.1)).build());
+
+        specsByMessage.forEach((message, spec) -> assertEquals(message,
+                assertThrows(InvalidJobSpecException.class,
+                        () -> JobSpecValidator.validate(spec)).getMessage()));
+    }
+
+    @Test
+    void validate_logisticRegression_linearDefaultsWithoutTreeParams() {
         JobSpec spec = VALID.toBuilder().setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION)
-                .build();
+                .clearParams().build();
+
+        JobSpec accepted = JobSpecValidator.validate(spec);
+
+        assertEquals("gblinear", accepted.getParamsMap().get("booster"));
+        assertEquals("binary:logistic", accepted.getParamsMap().get("objective"));
+        assertEquals("coord_descent", accepted.getParamsMap().get("updater"));
+        assertEquals("logistic_regression", accepted.getParamsMap().get("model_family"));
+        assertEquals(null, accepted.getParamsMap().get("max_depth"));
+    }
+
+    @Test
+    void validate_logisticRegressionWithTreeBooster_refusedNamingParam() {
+        JobSpec spec = VALID.toBuilder().setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION)
+                .putParams("booster", "gbtree").build();
 
         InvalidJobSpecException error = assertThrows(InvalidJobSpecException.class,
                 () -> JobSpecValidator.validate(spec));
 
-        assertEquals("spec.family: family MODEL_FAMILY_LOGISTIC_REGRESSION is not supported yet"
-                + " (supported: MODEL_FAMILY_XGBOOST)", error.getMessage());
+        assertEquals("spec.params.booster: family MODEL_FAMILY_LOGISTIC_REGRESSION trains"
+                + " booster gblinear, got 'gbtree'", error.getMessage());
     }
 }

@@ -15,6 +15,7 @@ import io.mlmesh.training.data.LabelRule;
 import io.mlmesh.training.data.MatrixBuilder;
 import io.mlmesh.training.data.TrainingSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -63,6 +64,65 @@ class XgboostTrainerTest {
     }
 
     @Test
+    void contributions_realFlightsTrees_plusBiasSumToMarginAndRankInputs() throws Exception {
+        FeatureMatrix[] matrices = flightMatrices();
+
+        TrainedModel model = trainer.train(matrices[0], matrices[1],
+                XgboostParams.withDefaults(Map.of("num_round", "20")),
+                (round, total, trainLoss, validationLoss) -> { });
+
+        Booster booster = XGBoost.loadModel(model.modelBytes());
+        DMatrix test = XgboostTrainer.toDMatrix(matrices[1]);
+        try {
+            float[][] contributions = ShapExplainer.contributions(booster, test);
+            float[][] margins = booster.predict(test, true);
+            assertEquals(matrices[1].rows(), contributions.length);
+            for (int row = 0; row < contributions.length; row++) {
+                assertEquals(TRANSFORMS.size() + 1, contributions[row].length);
+                double sum = 0;
+                for (float contribution : contributions[row]) {
+                    sum += contribution;
+                }
+                assertEquals(margins[row][0], sum, 1e-4, "row " + row);
+            }
+        } finally {
+            test.dispose();
+            booster.dispose();
+        }
+        double[] importance = model.meanAbsContributions();
+        assertEquals(TRANSFORMS.size(), importance.length);
+        for (int feature = 1; feature < importance.length; feature++) {
+            assertTrue(importance[0] > 2 * importance[feature], "departure hour leads: "
+                    + Arrays.toString(importance));
+        }
+    }
+
+    @Test
+    void train_logisticRegression_realFlightsBelowTreesAndNanScoresAsZero() throws Exception {
+        FeatureMatrix[] matrices = flightMatrices();
+        XgboostParams linear = XgboostParams.withDefaults(XgboostParams.LINEAR_DEFAULTS,
+                Map.of());
+        List<Double> validationLosses = new ArrayList<>();
+
+        TrainedModel model = trainer.train(matrices[0], matrices[1], linear,
+                (round, total, trainLoss, validationLoss) -> validationLosses.add(validationLoss));
+        TrainedModel trees = trainer.train(matrices[0], matrices[1],
+                XgboostParams.withDefaults(Map.of("num_round", "20")),
+                (round, total, trainLoss, validationLoss) -> { });
+
+        double auc = BinaryMetrics.auc(model.testScores(), matrices[1].intLabels());
+        double treesAuc = BinaryMetrics.auc(trees.testScores(), matrices[1].intLabels());
+        assertTrue(auc > 0.6 && auc < treesAuc, "linear " + auc + " trees " + treesAuc);
+        assertEquals(100, validationLosses.size());
+        assertEquals(validationLosses.get(98), validationLosses.get(99), 1e-5, "converged");
+        float[] zeroAndMissing = new float[2 * TRANSFORMS.size()];
+        Arrays.fill(zeroAndMissing, TRANSFORMS.size(), zeroAndMissing.length, Float.NaN);
+        double[] scores = reloadedScores(model.modelBytes(), new FeatureMatrix(zeroAndMissing,
+                new float[2], 2, TRANSFORMS.size()));
+        assertEquals(scores[0], scores[1], 0.0, "the linear booster reads missing as 0");
+    }
+
+    @Test
     void train_nanInput_followsMissingBranchNotZero() throws Exception {
         FeatureMatrix matrix = nanVersusZero();
 
@@ -104,6 +164,16 @@ class XgboostTrainerTest {
                         (round, total, trainLoss, validationLoss) -> { }));
 
         assertTrue(error.getMessage().contains("no:such"), error.getMessage());
+    }
+
+    /** Flights before row 15,000 to train, the rest to test. */
+    private static FeatureMatrix[] flightMatrices() {
+        List<FlightsCsv.Flight> flights = FlightsCsv.read();
+        TrainingSet train = FlightsCsv.trainingSet(flights.subList(0, 15_000));
+        TrainingSet test = FlightsCsv.trainingSet(flights.subList(15_000, flights.size()));
+        FeatureVectorizer vectorizer = MatrixBuilder.fit(TRANSFORMS, train);
+        return new FeatureMatrix[] {MatrixBuilder.build(train, vectorizer, LATE),
+                MatrixBuilder.build(test, vectorizer, LATE)};
     }
 
     /** Rows with input 0 are positive, rows with a missing input negative. */
