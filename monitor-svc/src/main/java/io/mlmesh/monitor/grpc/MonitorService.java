@@ -2,11 +2,14 @@ package io.mlmesh.monitor.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
+import io.mlmesh.monitor.drift.DatasetComparer;
 import io.mlmesh.monitor.store.OperationLatency;
 import io.mlmesh.monitor.store.ReceivedSpan;
 import io.mlmesh.monitor.store.ServiceTotals;
 import io.mlmesh.monitor.store.Summary;
 import io.mlmesh.monitor.store.TraceStore;
+import io.mlmesh.monitor.v1.CompareDatasetsRequest;
+import io.mlmesh.monitor.v1.DatasetDrift;
 import io.mlmesh.monitor.v1.GetTraceRequest;
 import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
 import io.mlmesh.monitor.v1.MonitorGrpc;
@@ -21,9 +24,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code mlmesh.monitor.v1.Monitor}: what the received traces say, read from {@link TraceStore}.
- * Runs on worker threads: a summary computes percentiles for every operation under the store's
- * lock.
+ * {@code mlmesh.monitor.v1.Monitor}: what the received traces say, read from {@link TraceStore},
+ * and whether data drifted ({@link DatasetComparer}). Runs on worker threads: a summary computes
+ * percentiles for every operation under the store's lock, a comparison streams two training
+ * sets from the feature store.
  */
 @GrpcService
 public final class MonitorService extends MonitorGrpc.MonitorImplBase {
@@ -31,9 +35,11 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
     private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final TraceStore store;
+    private final DatasetComparer comparer;
 
-    MonitorService(TraceStore store) {
+    MonitorService(TraceStore store, DatasetComparer comparer) {
         this.store = store;
+        this.comparer = comparer;
     }
 
     @Override
@@ -65,6 +71,22 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
         }
 
         responseObserver.onNext(trace);
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void compareDatasets(CompareDatasetsRequest request,
+            StreamObserver<DatasetDrift> responseObserver) {
+        DatasetDrift drift;
+        try {
+            drift = DriftProto.toProto(comparer.compare(request));
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/CompareDatasets", e));
+            return;
+        }
+
+        responseObserver.onNext(drift);
         responseObserver.onCompleted();
     }
 

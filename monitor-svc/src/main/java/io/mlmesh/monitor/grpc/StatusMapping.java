@@ -2,6 +2,7 @@ package io.mlmesh.monitor.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.mlmesh.monitor.drift.PeerFailure;
 import io.mlmesh.monitor.store.TraceNotFoundException;
 import org.jboss.logging.Logger;
 
@@ -15,7 +16,8 @@ final class StatusMapping {
 
     /**
      * Maps a failure to the status the caller sees: bad input to INVALID_ARGUMENT, an unknown
-     * trace to NOT_FOUND, anything else (a bug) to INTERNAL, logged with its stack trace.
+     * trace to NOT_FOUND, a feature store failure to the code it chose (NOT_FOUND for an unknown
+     * source or view), anything else (a bug) to INTERNAL, logged with its stack trace.
      *
      * @param method the gRPC method that failed, for the log
      */
@@ -26,6 +28,12 @@ final class StatusMapping {
         }
         if (failure instanceof TraceNotFoundException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof PeerFailure peer) {
+            LOG.warnf("peer call failed method=%s code=%s: %s", method, peer.code(),
+                    peer.getMessage());
+            return Status.fromCode(peer.code()).withDescription(peer.getMessage())
+                    .asRuntimeException();
         }
 
         LOG.errorf(failure, "request failed method=%s", method);
