@@ -3,6 +3,7 @@ package io.mlmesh.registry.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,4 +27,21 @@ public interface RegistryConfig {
 
   /** Database password; absent: none. */
   Optional<String> jdbcPassword();
+
+  /** Who may change the registry. */
+  Auth auth();
+
+  /**
+   * Bearer tokens and their roles, usually from a Kubernetes secret through the environment
+   * ({@code MLMESH_REGISTRY_AUTH_WRITER_TOKENS}, {@code MLMESH_REGISTRY_AUTH_ADMIN_TOKENS}).
+   * When neither list names a token, every call is allowed (the local demo).
+   */
+  interface Auth {
+
+    /** Tokens with the writer role: register, alias moves, version deletes. */
+    Optional<List<String>> writerTokens();
+
+    /** Tokens with the admin role, which includes writer: model deletes, backup, restore. */
+    Optional<List<String>> adminTokens();
+  }
 }

@@ -39,7 +39,11 @@ final class StatusMapper {
       case NOT_FOUND -> Status.NOT_FOUND;
       case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
       case STORE_UNAVAILABLE -> Status.UNAVAILABLE;
-      case ARTIFACT_MISSING -> Status.DATA_LOSS;
+      case ARTIFACT_MISSING, BACKUP_CORRUPT -> Status.DATA_LOSS;
+      case PRECONDITION_FAILED -> Status.FAILED_PRECONDITION;
+      case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+      case EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
     };
   }
 }

@@ -81,9 +81,10 @@ final class VersionUpload implements StreamObserver<RegisterVersionChunk> {
         throw RegistryException.invalid("header: missing, the stream ended without one");
       }
       Artifact verified = upload.finish();
-      artifacts.commit(upload, verified);
-      VersionRecord version =
-          metadata.insertVersion(model, verified, ProtoMapper.toMetadata(header));
+      VersionRecord version = artifacts.whilePinned(() -> {
+        artifacts.commit(upload, verified);
+        return metadata.insertVersion(model, verified, ProtoMapper.toMetadata(header));
+      });
       finished = true;
       response.onNext(ProtoMapper.toProto(version));
       response.onCompleted();

@@ -45,7 +45,7 @@ public class Database {
   private final AgroalDataSource dataSource;
 
   @Inject
-  Database(RegistryConfig config) throws SQLException {
+  public Database(RegistryConfig config) throws SQLException {
     String url = config.jdbcUrl().orElseGet(() -> h2Url(config.dataDir()));
     StoreKind kind = StoreKind.of(url);
     this.dataSource =
@@ -78,8 +78,9 @@ public class Database {
     return "23505".equals(e.getSQLState());
   }
 
+  /** Closes the pool; called by the container at shutdown, or by whoever built this one. */
   @PreDestroy
-  void close() {
+  public void close() {
     dataSource.close();
   }
 

@@ -1,8 +1,14 @@
 package io.mlmesh.registry.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.mlmesh.registry.store.Rows.execute;
+import static io.mlmesh.registry.store.Rows.fromJson;
+import static io.mlmesh.registry.store.Rows.instant;
+import static io.mlmesh.registry.store.Rows.toJson;
+
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlmesh.registry.events.EventHub;
+import io.mlmesh.registry.events.EventKind;
+import io.mlmesh.registry.events.RegistryEvent;
 import io.mlmesh.registry.store.VersionSelector.ByAlias;
 import io.mlmesh.registry.store.VersionSelector.ByNumber;
 import jakarta.inject.Singleton;
@@ -11,22 +17,26 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
- * Models, versions and aliases in the metadata database.
+ * Models, versions and aliases in the metadata database, and the event log of their changes.
  *
- * <p>Version numbers are assigned under a row lock on the model ({@code SELECT ... FOR UPDATE}),
- * so concurrent registrations of one model serialise on that row and get 1..N without gaps or
- * duplicates; alias changes take the same lock, which makes a move atomic. Version metadata is
- * one JSON column: it is read and written whole and never queried by field.
+ * <p>Every change runs in one transaction that first takes the registry's revision lock (see
+ * {@link EventLog}) and ends by writing its event row, so a change and its event commit
+ * together, changes commit one at a time in revision order, and writers cannot deadlock. Version
+ * numbers are assigned from the model row ({@code latest_version} is the last number handed out,
+ * never reused after a delete), so concurrent registrations of one model get 1..N without gaps
+ * or duplicates. Version metadata is one JSON column: it is read and written whole and never
+ * queried by field. After a commit the event goes to the {@link EventHub} for live watchers.
  *
  * <p>Thread-safe; each call runs in its own transaction.
  */
@@ -34,17 +44,32 @@ import org.jboss.logging.Logger;
 public class MetadataStore {
 
   private static final Logger LOG = Logger.getLogger(MetadataStore.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final TypeReference<VersionMetadata> METADATA = new TypeReference<>() {};
   private static final String VERSION_COLUMNS = "v.model, v.version, v.artifact_sha256,"
       + " v.artifact_size_bytes, v.artifact_format, v.metadata_json, v.created_at";
   private static final String DELETE_ALIAS = "DELETE FROM aliases WHERE model = ? AND alias = ?";
+  private static final String MODEL_COLUMNS = "m.name, m.description, m.tags_json, m.created_at,"
+      + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name) AS newest";
+
+  /** Work of one change; returns its result and the event to record. */
+  @FunctionalInterface
+  private interface ChangeWork<T> {
+    Change<T> run(Connection connection) throws SQLException;
+  }
+
+  /** The result of a change and its event, without a revision yet. */
+  private record Change<T>(T result, EventKind kind, String model, long version, String alias) {}
+
+  /** The result of a committed change and its recorded event. */
+  private record Committed<T>(T result, RegistryEvent event) {}
 
   private final Database database;
+  private final EventHub events;
 
-  MetadataStore(Database database) {
+  public MetadataStore(Database database, EventHub events) {
     this.database = database;
+    this.events = events;
   }
 
   /**
@@ -54,9 +79,9 @@ public class MetadataStore {
    */
   public ModelRecord createModel(String name, String description, Map<String, String> tags) {
     Instant now = now();
-    database.inTransaction(connection -> {
+    change(now, connection -> {
       insertModel(connection, name, description, tags, now);
-      return null;
+      return new Change<>(null, EventKind.MODEL_CREATED, name, 0, "");
     });
     LOG.infof("model created model=%s", name);
     return new ModelRecord(name, description, Map.copyOf(tags), now, Map.of(), 0);
@@ -65,7 +90,7 @@ public class MetadataStore {
   /** Returns the model; NOT_FOUND when it does not exist. */
   public ModelRecord getModel(String name) {
     return database.inTransaction(connection -> {
-      ModelRecord model = findModel(connection, name, false);
+      ModelRecord model = findModel(connection, name);
       return withAliases(model, aliasesOfModel(connection, name));
     });
   }
@@ -75,8 +100,7 @@ public class MetadataStore {
     return database.inTransaction(connection -> {
       List<ModelRecord> models = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(
-          "SELECT name, description, tags_json, created_at, latest_version FROM models"
-              + " ORDER BY name");
+          "SELECT " + MODEL_COLUMNS + " FROM models m ORDER BY m.name");
           ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           ModelRecord model = readModel(rows);
@@ -94,11 +118,11 @@ public class MetadataStore {
   public VersionRecord insertVersion(String model, Artifact artifact, VersionMetadata metadata) {
     createModelIfMissing(model);
     Instant now = now();
-    long version = database.inTransaction(connection -> {
-      long next = findModel(connection, model, true).latestVersion() + 1;
+    long version = change(now, connection -> {
+      long next = lockModel(connection, model) + 1;
       insertVersionRow(connection, model, next, artifact, metadata, now);
       execute(connection, "UPDATE models SET latest_version = ? WHERE name = ?", next, model);
-      return next;
+      return new Change<>(next, EventKind.VERSION_CREATED, model, next, "");
     });
     LOG.infof("version registered model=%s version=%d sha256=%s size_bytes=%d",
         model, version, artifact.sha256(), artifact.sizeBytes());
@@ -108,7 +132,7 @@ public class MetadataStore {
   /** Returns the selected version; NOT_FOUND naming the model, version or alias. */
   public VersionRecord getVersion(String model, VersionSelector selector) {
     return database.inTransaction(connection -> {
-      ModelRecord found = findModel(connection, model, false);
+      ModelRecord found = findModel(connection, model);
       return findVersion(connection, model, versionNumber(connection, found, selector));
     });
   }
@@ -116,7 +140,7 @@ public class MetadataStore {
   /** Returns every version of a model, oldest first; NOT_FOUND when the model is unknown. */
   public List<VersionRecord> listVersions(String model) {
     return database.inTransaction(connection -> {
-      findModel(connection, model, false);
+      findModel(connection, model);
       Map<Long, List<String>> aliases = aliasesByVersion(connection, model);
       List<VersionRecord> versions = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement("SELECT " + VERSION_COLUMNS
@@ -132,15 +156,52 @@ public class MetadataStore {
     });
   }
 
+  /**
+   * Versions matching {@code query}, by model name then number, at most {@code query.limit()}.
+   * Conditions are checked here rather than in SQL: metadata is one JSON document, and H2 and
+   * PostgreSQL query JSON differently; a registry holds thousands of versions, not millions.
+   *
+   * @throws RegistryException NOT_FOUND when the query names an unknown model
+   */
+  public List<VersionRecord> searchVersions(VersionQuery query) {
+    return database.inTransaction(connection -> {
+      if (!query.model().isEmpty()) {
+        findModel(connection, query.model());
+      }
+      List<VersionRecord> matches = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement("SELECT " + VERSION_COLUMNS
+          + " FROM model_versions v" + (query.model().isEmpty() ? "" : " WHERE v.model = ?")
+          + " ORDER BY v.model, v.version")) {
+        if (!query.model().isEmpty()) {
+          select.setString(1, query.model());
+        }
+        try (ResultSet rows = select.executeQuery()) {
+          while (matches.size() < query.limit() && rows.next()) {
+            VersionRecord version = readVersion(rows, Map.of());
+            if (query.matches(version.metadata())) {
+              matches.add(version);
+            }
+          }
+        }
+      }
+      List<VersionRecord> withAliases = new ArrayList<>();
+      for (VersionRecord match : matches) {
+        withAliases.add(findVersion(connection, match.model(), match.version()));
+      }
+      return withAliases;
+    });
+  }
+
   /** Points {@code alias} at {@code version}, moving it if needed; returns that version. */
   public VersionRecord setAlias(String model, String alias, long version) {
-    VersionRecord target = database.inTransaction(connection -> {
-      findModel(connection, model, true);
+    VersionRecord target = change(now(), connection -> {
+      lockModel(connection, model);
       findVersion(connection, model, version);
       execute(connection, DELETE_ALIAS, model, alias);
       execute(connection, "INSERT INTO aliases (model, alias, version) VALUES (?, ?, ?)",
           model, alias, version);
-      return findVersion(connection, model, version);
+      VersionRecord moved = findVersion(connection, model, version);
+      return new Change<>(moved, EventKind.ALIAS_SET, model, version, alias);
     });
     LOG.infof("alias set model=%s alias=%s version=%d", model, alias, version);
     return target;
@@ -148,14 +209,105 @@ public class MetadataStore {
 
   /** Removes an alias and returns the version it pointed at; NOT_FOUND when absent. */
   public long deleteAlias(String model, String alias) {
-    long version = database.inTransaction(connection -> {
-      ModelRecord found = findModel(connection, model, true);
-      long pointed = versionNumber(connection, found, new ByAlias(alias));
+    long version = change(now(), connection -> {
+      lockModel(connection, model);
+      long pointed = aliasTarget(connection, model, alias);
       execute(connection, DELETE_ALIAS, model, alias);
-      return pointed;
+      return new Change<>(pointed, EventKind.ALIAS_DELETED, model, pointed, alias);
     });
     LOG.infof("alias deleted model=%s alias=%s version=%d", model, alias, version);
     return version;
+  }
+
+  /**
+   * Deletes one version; its number is never handed out again.
+   *
+   * @throws RegistryException NOT_FOUND for an unknown model or version; PRECONDITION_FAILED
+   *     naming the aliases that point at the version
+   */
+  public Deletion deleteVersion(String model, long version) {
+    Deletion deletion = change(now(), connection -> {
+      lockModel(connection, model);
+      VersionRecord found = findVersion(connection, model, version);
+      if (!found.aliases().isEmpty()) {
+        throw RegistryException.precondition(String.format(
+            "version %d of model '%s' is the target of alias(es) %s: move or delete them"
+                + " first", version, model, quoted(found.aliases())));
+      }
+      execute(connection, "DELETE FROM model_versions WHERE model = ? AND version = ?",
+          model, version);
+      Deletion removed = new Deletion(1, Set.of(found.artifact().sha256()));
+      return new Change<>(removed, EventKind.VERSION_DELETED, model, version, "");
+    });
+    LOG.infof("version deleted model=%s version=%d", model, version);
+    return deletion;
+  }
+
+  /** Deletes a model with its versions and aliases; NOT_FOUND when it does not exist. */
+  public Deletion deleteModel(String model) {
+    Deletion deletion = change(now(), connection -> {
+      lockModel(connection, model);
+      Set<String> artifacts = new LinkedHashSet<>();
+      long versionCount = 0;
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT artifact_sha256 FROM model_versions WHERE model = ?")) {
+        select.setString(1, model);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            artifacts.add(rows.getString(1));
+            versionCount++;
+          }
+        }
+      }
+      execute(connection, "DELETE FROM aliases WHERE model = ?", model);
+      execute(connection, "DELETE FROM model_versions WHERE model = ?", model);
+      execute(connection, "DELETE FROM models WHERE name = ?", model);
+      Deletion removed = new Deletion(versionCount, Set.copyOf(artifacts));
+      return new Change<>(removed, EventKind.MODEL_DELETED, model, 0, "");
+    });
+    LOG.infof("model deleted model=%s versions=%d", model, deletion.versionCount());
+    return deletion;
+  }
+
+  /** True when any version of any model references the artifact. */
+  public boolean isArtifactReferenced(String sha256) {
+    return database.inTransaction(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT 1 FROM model_versions WHERE artifact_sha256 = ? LIMIT 1")) {
+        select.setString(1, sha256);
+        try (ResultSet rows = select.executeQuery()) {
+          return rows.next();
+        }
+      }
+    });
+  }
+
+  /**
+   * Committed events after {@code afterRevision}, oldest first, at most {@code limit}; only
+   * those of {@code modelFilter} unless it is empty.
+   */
+  public EventPage readEvents(long afterRevision, String modelFilter, int limit) {
+    return database.inTransaction(connection -> {
+      long head = EventLog.head(connection);
+      List<RegistryEvent> page =
+          EventLog.read(connection, afterRevision, head, modelFilter, limit);
+      if (page.size() < limit) {
+        return new EventPage(page, Math.max(head, afterRevision), true);
+      }
+      return new EventPage(page, page.get(page.size() - 1).revision(), false);
+    });
+  }
+
+  private <T> T change(Instant at, ChangeWork<T> work) {
+    Committed<T> committed = database.inTransaction(connection -> {
+      long revision = EventLog.nextRevision(connection);
+      Change<T> change = work.run(connection);
+      RegistryEvent event = EventLog.insert(connection, revision, change.kind(),
+          change.model(), change.version(), change.alias(), at);
+      return new Committed<>(change.result(), event);
+    });
+    events.publish(committed.event());
+    return committed.result();
   }
 
   private void createModelIfMissing(String name) {
@@ -193,29 +345,36 @@ public class MetadataStore {
         toJson(metadata), createdAt.atOffset(ZoneOffset.UTC));
   }
 
-  private static void execute(Connection connection, String sql, Object... parameters)
+  private static ModelRecord findModel(Connection connection, String name)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        statement.setObject(i + 1, parameters[i]);
-      }
-      statement.executeUpdate();
-    }
-  }
-
-  private static ModelRecord findModel(Connection connection, String name, boolean lock)
-      throws SQLException {
-    String sql = "SELECT name, description, tags_json, created_at, latest_version FROM models"
-        + " WHERE name = ?" + (lock ? " FOR UPDATE" : "");
-    try (PreparedStatement select = connection.prepareStatement(sql)) {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT " + MODEL_COLUMNS + " FROM models m WHERE m.name = ?")) {
       select.setString(1, name);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
-          throw RegistryException.notFound("model '" + name + "' not found");
+          throw modelNotFound(name);
         }
         return readModel(rows);
       }
     }
+  }
+
+  /** Locks the model row and returns the last version number handed out. */
+  private static long lockModel(Connection connection, String name) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT latest_version FROM models WHERE name = ? FOR UPDATE")) {
+      select.setString(1, name);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          throw modelNotFound(name);
+        }
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  private static RegistryException modelNotFound(String name) {
+    return RegistryException.notFound("model '" + name + "' not found");
   }
 
   private static long versionNumber(Connection connection, ModelRecord model,
@@ -297,9 +456,9 @@ public class MetadataStore {
         rows.getString("name"),
         rows.getString("description"),
         fromJson(rows.getString("tags_json"), STRING_MAP),
-        rows.getObject("created_at", OffsetDateTime.class).toInstant(),
+        instant(rows, "created_at"),
         Map.of(),
-        rows.getLong("latest_version"));
+        rows.getLong("newest"));
   }
 
   private static VersionRecord readVersion(ResultSet rows, Map<Long, List<String>> aliases)
@@ -313,26 +472,14 @@ public class MetadataStore {
         artifact,
         fromJson(rows.getString("metadata_json"), METADATA),
         List.copyOf(aliases.getOrDefault(version, List.of())),
-        rows.getObject("created_at", OffsetDateTime.class).toInstant());
+        instant(rows, "created_at"));
+  }
+
+  private static String quoted(List<String> names) {
+    return String.join(", ", names.stream().map(name -> "'" + name + "'").toList());
   }
 
   private static Instant now() {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private static String toJson(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("metadata not serialisable: " + e.getMessage(), e);
-    }
-  }
-
-  private static <T> T fromJson(String json, TypeReference<T> type) {
-    try {
-      return JSON.readValue(json, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored metadata unreadable: " + e.getMessage(), e);
-    }
   }
 }

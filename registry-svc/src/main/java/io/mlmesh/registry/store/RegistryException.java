@@ -12,7 +12,17 @@ public final class RegistryException extends RuntimeException {
     NOT_FOUND,
     ALREADY_EXISTS,
     STORE_UNAVAILABLE,
-    ARTIFACT_MISSING
+    ARTIFACT_MISSING,
+    /** The registry's state forbids the request, for example an alias still points there. */
+    PRECONDITION_FAILED,
+    /** No token, or a token the registry does not know. */
+    UNAUTHENTICATED,
+    /** A known token without the role the method needs. */
+    PERMISSION_DENIED,
+    /** A backup's files do not match its manifest. */
+    BACKUP_CORRUPT,
+    /** A bounded resource, such as the watcher slots, is used up. */
+    EXHAUSTED
   }
 
   private final Reason reason;
@@ -32,6 +42,10 @@ public final class RegistryException extends RuntimeException {
 
   public static RegistryException notFound(String message) {
     return new RegistryException(Reason.NOT_FOUND, message);
+  }
+
+  public static RegistryException precondition(String message) {
+    return new RegistryException(Reason.PRECONDITION_FAILED, message);
   }
 
   public Reason reason() {

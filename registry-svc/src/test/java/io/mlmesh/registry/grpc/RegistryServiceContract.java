@@ -60,8 +60,8 @@ import org.junit.jupiter.api.function.Executable;
  */
 abstract class RegistryServiceContract {
 
+  static final long CALL_TIMEOUT_SECONDS = 30;
   private static final int UPLOAD_CHUNK_BYTES = 256 * 1024;
-  private static final long CALL_TIMEOUT_SECONDS = 30;
 
   @TestHTTPResource("/")
   URL serverUrl;
@@ -69,9 +69,9 @@ abstract class RegistryServiceContract {
   @Inject
   RegistryConfig config;
 
-  private ManagedChannel channel;
-  private RegistryGrpc.RegistryBlockingStub registry;
-  private RegistryGrpc.RegistryStub asyncRegistry;
+  ManagedChannel channel;
+  RegistryGrpc.RegistryBlockingStub registry;
+  RegistryGrpc.RegistryStub asyncRegistry;
 
   @BeforeEach
   void openChannel() {
@@ -377,7 +377,7 @@ abstract class RegistryServiceContract {
     }
   }
 
-  private void assertUploadStatus(Status.Code code, String messageStart,
+  void assertUploadStatus(Status.Code code, String messageStart,
       List<RegisterVersionChunk> chunks) {
     ExecutionException failure = assertThrows(ExecutionException.class,
         () -> upload(chunks).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS));
@@ -386,7 +386,7 @@ abstract class RegistryServiceContract {
     assertTrue(status.getDescription().startsWith(messageStart), status::toString);
   }
 
-  private static void assertStatus(Status.Code code, String messageStart, Executable call) {
+  static void assertStatus(Status.Code code, String messageStart, Executable call) {
     StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, call);
     assertEquals(code, failure.getStatus().getCode(), failure::toString);
     assertTrue(failure.getStatus().getDescription().startsWith(messageStart),
@@ -394,7 +394,7 @@ abstract class RegistryServiceContract {
   }
 
   /** A new model with versions 1 and 2 and {@code alias} pointing at 1. */
-  private String modelWithTwoVersions(String prefix, String alias) throws Exception {
+  String modelWithTwoVersions(String prefix, String alias) throws Exception {
     String name = uniqueName(prefix);
     registerBytes(name, "one");
     registerBytes(name, "two");
@@ -402,20 +402,20 @@ abstract class RegistryServiceContract {
     return name;
   }
 
-  private Model getModel(String name) {
+  Model getModel(String name) {
     return registry.getModel(GetModelRequest.newBuilder().setName(name).build());
   }
 
-  private void registerBytes(String model, String content) throws Exception {
+  ModelVersion registerBytes(String model, String content) throws Exception {
     byte[] bytes = content.getBytes();
-    register(header(model, bytes), bytes);
+    return register(header(model, bytes), bytes);
   }
 
-  private ModelVersion register(RegisterVersionHeader header, byte[] bytes) throws Exception {
+  ModelVersion register(RegisterVersionHeader header, byte[] bytes) throws Exception {
     return startUpload(header, bytes).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
-  private CompletableFuture<ModelVersion> startUpload(RegisterVersionHeader header,
+  CompletableFuture<ModelVersion> startUpload(RegisterVersionHeader header,
       byte[] bytes) {
     List<RegisterVersionChunk> chunks = new ArrayList<>();
     chunks.add(headerChunk(header));
@@ -427,9 +427,15 @@ abstract class RegistryServiceContract {
     return upload(chunks);
   }
 
-  private CompletableFuture<ModelVersion> upload(List<RegisterVersionChunk> chunks) {
+  CompletableFuture<ModelVersion> upload(List<RegisterVersionChunk> chunks) {
+    return upload(asyncRegistry, chunks);
+  }
+
+  /** Sends {@code chunks} as one RegisterVersion stream through {@code stub}. */
+  static CompletableFuture<ModelVersion> upload(RegistryGrpc.RegistryStub stub,
+      List<RegisterVersionChunk> chunks) {
     CompletableFuture<ModelVersion> result = new CompletableFuture<>();
-    StreamObserver<RegisterVersionChunk> requests = asyncRegistry
+    StreamObserver<RegisterVersionChunk> requests = stub
         .withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .registerVersion(new StreamObserver<>() {
           @Override
@@ -452,7 +458,7 @@ abstract class RegistryServiceContract {
     return result;
   }
 
-  private static RegisterVersionHeader header(String model, byte[] bytes) {
+  static RegisterVersionHeader header(String model, byte[] bytes) {
     return RegisterVersionHeader.newBuilder()
         .setModel(model)
         .setArtifact(ArtifactInfo.newBuilder()
@@ -460,43 +466,43 @@ abstract class RegistryServiceContract {
         .build();
   }
 
-  private static RegisterVersionChunk headerChunk(RegisterVersionHeader header) {
+  static RegisterVersionChunk headerChunk(RegisterVersionHeader header) {
     return RegisterVersionChunk.newBuilder().setHeader(header).build();
   }
 
-  private static RegisterVersionChunk dataChunk(byte[] bytes) {
+  static RegisterVersionChunk dataChunk(byte[] bytes) {
     return RegisterVersionChunk.newBuilder().setData(ByteString.copyFrom(bytes)).build();
   }
 
-  private static GetVersionRequest byNumber(String model, long version) {
+  static GetVersionRequest byNumber(String model, long version) {
     return GetVersionRequest.newBuilder().setModel(model)
         .setSelector(VersionSelector.newBuilder().setVersion(version)).build();
   }
 
-  private static GetVersionRequest byAlias(String model, String alias) {
+  static GetVersionRequest byAlias(String model, String alias) {
     return GetVersionRequest.newBuilder().setModel(model)
         .setSelector(VersionSelector.newBuilder().setAlias(alias)).build();
   }
 
-  private static GetVersionRequest latest(String model) {
+  static GetVersionRequest latest(String model) {
     return GetVersionRequest.newBuilder().setModel(model)
         .setSelector(VersionSelector.newBuilder().setLatest(true)).build();
   }
 
-  private static ListVersionsRequest listVersions(String model) {
+  static ListVersionsRequest listVersions(String model) {
     return ListVersionsRequest.newBuilder().setModel(model).build();
   }
 
-  private static SetAliasRequest setAlias(String model, String alias, long version) {
+  static SetAliasRequest setAlias(String model, String alias, long version) {
     return SetAliasRequest.newBuilder().setModel(model).setAlias(alias).setVersion(version)
         .build();
   }
 
-  private static DeleteAliasRequest deleteAlias(String model, String alias) {
+  static DeleteAliasRequest deleteAlias(String model, String alias) {
     return DeleteAliasRequest.newBuilder().setModel(model).setAlias(alias).build();
   }
 
-  private static String uniqueName(String prefix) {
+  static String uniqueName(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

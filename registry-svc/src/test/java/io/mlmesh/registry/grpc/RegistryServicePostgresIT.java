@@ -6,4 +6,4 @@ import io.quarkus.test.junit.TestProfile;
 /** The registry contract with metadata in PostgreSQL. */
 @QuarkusTest
 @TestProfile(StoreProfiles.Postgres.class)
-class RegistryServicePostgresIT extends RegistryServiceContract {}
+class RegistryServicePostgresIT extends RegistryChangesContract {}

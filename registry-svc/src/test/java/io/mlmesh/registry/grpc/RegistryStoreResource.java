@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 public final class RegistryStoreResource implements QuarkusTestResourceLifecycleManager {
 
   static final String DATABASE = "mlmesh_test_registry";
-  private static final String SERVER_URL = "jdbc:postgresql://127.0.0.1:5432/";
+  /** JDBC URL of the test PostgreSQL server, without a database name. */
+  public static final String SERVER_URL = "jdbc:postgresql://127.0.0.1:5432/";
 
   private boolean postgres;
   private Path dataDir;
@@ -61,7 +62,8 @@ public final class RegistryStoreResource implements QuarkusTestResourceLifecycle
     }
   }
 
-  private static void runOnServer(String sql) {
+  /** Runs one statement on the server's {@code postgres} database, e.g. CREATE DATABASE. */
+  public static void runOnServer(String sql) {
     try (Connection connection =
             DriverManager.getConnection(SERVER_URL + "postgres", "postgres", "");
         Statement statement = connection.createStatement()) {
