@@ -10,6 +10,7 @@ public final class FeatureStoreException extends RuntimeException {
   public enum Reason {
     INVALID_ARGUMENT,
     NOT_FOUND,
+    FAILED_PRECONDITION,
     UNAVAILABLE
   }
 
@@ -30,6 +31,10 @@ public final class FeatureStoreException extends RuntimeException {
 
   public static FeatureStoreException notFound(String message) {
     return new FeatureStoreException(Reason.NOT_FOUND, message, null);
+  }
+
+  public static FeatureStoreException failedPrecondition(String message) {
+    return new FeatureStoreException(Reason.FAILED_PRECONDITION, message, null);
   }
 
   public static FeatureStoreException unavailable(String message, Throwable cause) {

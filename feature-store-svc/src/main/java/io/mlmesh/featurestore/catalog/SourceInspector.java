@@ -56,7 +56,7 @@ public final class SourceInspector {
     checkRequest(request);
     Path path = Path.of(request.getPath()).toAbsolutePath();
     FileFormat format = formatOf(request.getFormat(), path);
-    String rawScan = rawScan(format, path);
+    String rawScan = rawScan(format, path, request.getMissingValuesList());
     try (Connection connection = duckDb.connect()) {
       Map<String, String> rawTypes = describe(connection, rawScan, path);
       String timestampColumn = request.getTimestampColumn();
@@ -69,10 +69,16 @@ public final class SourceInspector {
           columnsOf(rawTypes, timestampColumn), timestampColumn);
       return new RegisteredSource(dataset, timestampColumn, scanSql);
     } catch (SQLException e) {
-      throw FeatureStoreException.invalidArgument(
-          "path '" + request.getPath() + "' cannot be read as " + format + ": " + e.getMessage(),
-          e);
+      throw FeatureStoreException.invalidArgument("path '" + request.getPath()
+          + "' cannot be read as " + format + ": " + readerMessage(request, e), e);
     }
+  }
+
+  /** The reader's message, which may quote input rows: withheld when columns are personal. */
+  private static String readerMessage(RegisterSourceRequest request, SQLException e) {
+    return request.getPrivacyCount() == 0
+        ? e.getMessage()
+        : "the reader's message is withheld because the request marks personal columns";
   }
 
   private static void checkRequest(RegisterSourceRequest request) {
@@ -107,11 +113,16 @@ public final class SourceInspector {
         + "' ends in neither .parquet nor .csv: set format");
   }
 
-  private static String rawScan(FileFormat format, Path path) {
+  private static String rawScan(FileFormat format, Path path, List<String> missingValues) {
     String literal = quoteLiteral(path.toString());
-    return format == FileFormat.FILE_FORMAT_PARQUET
-        ? "read_parquet(" + literal + ")"
-        : "read_csv(" + literal + ", header = true)";
+    if (format == FileFormat.FILE_FORMAT_PARQUET) {
+      return "read_parquet(" + literal + ")";
+    }
+    String nullStrings = missingValues.isEmpty()
+        ? ""
+        : ", nullstr = ['', " + String.join(", ",
+            missingValues.stream().map(DuckDb::quoteLiteral).toList()) + "]";
+    return "read_csv(" + literal + ", header = true" + nullStrings + ")";
   }
 
   private static Map<String, String> describe(Connection connection, String rawScan, Path path)
@@ -232,7 +243,8 @@ public final class SourceInspector {
     return dataset.build();
   }
 
-  private static String sha256Of(Path path) {
+  /** Lower-case hex SHA-256 of the file's bytes; NOT_FOUND when it cannot be read. */
+  public static String sha256Of(Path path) {
     try (InputStream in = Files.newInputStream(path)) {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[HASH_BUFFER_BYTES];

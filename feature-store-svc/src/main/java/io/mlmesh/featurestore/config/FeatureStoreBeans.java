@@ -3,6 +3,9 @@ package io.mlmesh.featurestore.config;
 import io.mlmesh.featurestore.catalog.Catalog;
 import io.mlmesh.featurestore.catalog.DuckDb;
 import io.mlmesh.featurestore.catalog.SourceInspector;
+import io.mlmesh.featurestore.ingest.Ingestion;
+import io.mlmesh.featurestore.ingest.JdbcExtractor;
+import io.mlmesh.featurestore.ingest.KeyedHash;
 import io.mlmesh.featurestore.offline.OfflineStore;
 import io.mlmesh.featurestore.offline.TrainingSets;
 import io.mlmesh.featurestore.online.InProcessOnlineStore;
@@ -16,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** Builds the service's components from its configuration; one instance of each. */
@@ -51,6 +55,19 @@ public final class FeatureStoreBeans {
   @Singleton
   SourceInspector sourceInspector(DuckDb duckDb) {
     return new SourceInspector(duckDb);
+  }
+
+  @Produces
+  @Singleton
+  Ingestion ingestion(DuckDb duckDb, SourceInspector sourceInspector,
+      FeatureStoreConfig config) {
+    Optional<String> hmacKey = config.pii().hmacKey().filter(key -> !key.isBlank());
+    hmacKey.ifPresent(key -> KeyedHash.register(duckDb, key));
+    LOG.infof("ingestion: max_failed_share=%s keyed_hash=%s",
+        config.ingestion().maxFailedShare(), hmacKey.isPresent() ? "configured" : "off");
+    return new Ingestion(duckDb, sourceInspector, new JdbcExtractor(),
+        Path.of(config.dataDir()).toAbsolutePath(), config.ingestion().maxFailedShare(),
+        hmacKey.isPresent());
   }
 
   @Produces

@@ -18,4 +18,25 @@ public interface FeatureStoreConfig {
   /** Prefix of every Redis key this service writes, so that several stores share a Redis. */
   @WithDefault("mlmesh:")
   String keyPrefix();
+
+  /** Handling of personal data. */
+  Pii pii();
+
+  /** Checks at ingestion. */
+  Ingestion ingestion();
+
+  /** Settings of personal data handling. */
+  interface Pii {
+
+    /** Key of the KEYED_HASH privacy policy (HMAC-SHA-256); never logged. Empty refuses it. */
+    Optional<String> hmacKey();
+  }
+
+  /** Settings of ingestions (registrations with expectations, privacy, consent or JDBC). */
+  interface Ingestion {
+
+    /** Share of failing rows above which a batch is refused, when the request sets none. */
+    @WithDefault("0.1")
+    double maxFailedShare();
+  }
 }

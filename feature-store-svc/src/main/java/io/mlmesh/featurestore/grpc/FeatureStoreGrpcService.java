@@ -5,6 +5,7 @@ import io.mlmesh.featurestore.FeatureStoreException;
 import io.mlmesh.featurestore.catalog.Catalog;
 import io.mlmesh.featurestore.catalog.RegisteredSource;
 import io.mlmesh.featurestore.catalog.SourceInspector;
+import io.mlmesh.featurestore.ingest.Ingestion;
 import io.mlmesh.featurestore.offline.OfflineStore;
 import io.mlmesh.featurestore.offline.TrainingSets;
 import io.mlmesh.featurestore.online.Materializer;
@@ -42,17 +43,19 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
 
   private final Catalog catalog;
   private final SourceInspector sourceInspector;
+  private final Ingestion ingestion;
   private final OfflineStore offlineStore;
   private final TrainingSets trainingSets;
   private final Materializer materializer;
   private final OnlineFeatures onlineFeatures;
 
   @Inject
-  FeatureStoreGrpcService(Catalog catalog, SourceInspector sourceInspector,
+  FeatureStoreGrpcService(Catalog catalog, SourceInspector sourceInspector, Ingestion ingestion,
       OfflineStore offlineStore, TrainingSets trainingSets, Materializer materializer,
       OnlineFeatures onlineFeatures) {
     this.catalog = catalog;
     this.sourceInspector = sourceInspector;
+    this.ingestion = ingestion;
     this.offlineStore = offlineStore;
     this.trainingSets = trainingSets;
     this.materializer = materializer;
@@ -63,7 +66,9 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
   public void registerSource(RegisterSourceRequest request,
       StreamObserver<DatasetVersion> observer) {
     respond("RegisterSource", observer, () -> {
-      RegisteredSource source = sourceInspector.inspect(request);
+      RegisteredSource source = Ingestion.appliesTo(request)
+          ? ingestion.ingest(request)
+          : sourceInspector.inspect(request);
       catalog.putSource(source);
       LOG.infof("source registered source=%s rows=%d sha256=%s", source.name(),
           source.dataset().getRowCount(), source.dataset().getContentSha256());

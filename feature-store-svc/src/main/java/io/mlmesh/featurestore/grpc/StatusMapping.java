@@ -30,6 +30,7 @@ final class StatusMapping {
     return switch (failure.reason()) {
       case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case NOT_FOUND -> Status.NOT_FOUND;
+      case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
       case UNAVAILABLE -> Status.UNAVAILABLE;
     };
   }
