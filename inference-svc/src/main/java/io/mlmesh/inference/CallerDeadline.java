@@ -2,6 +2,7 @@ package io.mlmesh.inference;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The deadline of the gRPC call being served. grpc-java's own server puts it on the current
@@ -21,5 +22,11 @@ public final class CallerDeadline {
     public static Deadline current() {
         Deadline transport = Context.current().getDeadline();
         return transport != null ? transport : KEY.get();
+    }
+
+    /** The current call's remaining time; {@link Long#MAX_VALUE} when the caller set none. */
+    public static long remainingNanos() {
+        Deadline deadline = current();
+        return deadline == null ? Long.MAX_VALUE : deadline.timeRemaining(TimeUnit.NANOSECONDS);
     }
 }

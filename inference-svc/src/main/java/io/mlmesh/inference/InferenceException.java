@@ -17,8 +17,12 @@ public final class InferenceException extends RuntimeException {
         INVALID_ARGUMENT,
         NOT_FOUND,
         FAILED_PRECONDITION,
+        /** A limit was reached (queue full, message too large); the message names it. */
+        RESOURCE_EXHAUSTED,
         UNAVAILABLE,
         DEADLINE_EXCEEDED,
+        /** The caller cancelled the call; nobody reads the answer. */
+        CANCELLED,
         /** The engine failed on input that passed validation: a bug, not the caller's fault. */
         ENGINE_FAILED
     }
@@ -44,6 +48,14 @@ public final class InferenceException extends RuntimeException {
 
     public static InferenceException failedPrecondition(String message) {
         return new InferenceException(Reason.FAILED_PRECONDITION, message);
+    }
+
+    public static InferenceException resourceExhausted(String message) {
+        return new InferenceException(Reason.RESOURCE_EXHAUSTED, message);
+    }
+
+    public static InferenceException deadlineExceeded(String message) {
+        return new InferenceException(Reason.DEADLINE_EXCEEDED, message);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.mlmesh.inference.v1.PredictorGrpc;
 import io.mlmesh.inference.v1.PredictorGrpc.PredictorBlockingStub;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import io.mlmesh.oip.InferParameter;
 import io.mlmesh.oip.InferTensorContents;
 import io.mlmesh.oip.ModelInferRequest;
 import io.mlmesh.oip.ModelInferRequest.InferInputTensor;
@@ -40,6 +41,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -192,6 +197,7 @@ class InferenceServiceIT {
         assertEquals(Map.of("origin_stats__flights", "PRESENT",
                 "origin_stats__delay_share", "PRESENT"), response.getFeatureStatusesMap());
         assertEquals("req-7", response.getRequestId());
+        assertEquals("default", response.getVariant());
     }
 
     @Test
@@ -367,7 +373,7 @@ class InferenceServiceIT {
         assertInferRefused(Status.Code.INVALID_ARGUMENT, inferRequest(2, width)
                 .addRawInputContents(littleEndian(new float[2 * width - 1])),
                 "input 'input': shape [2, " + width + "] needs " + 8 * width + " raw bytes ("
-                        + 2 * width + " FP32 values), got " + (8 * width - 4));
+                        + 2 * width + " FP32 values of 4 bytes), got " + (8 * width - 4));
         assertInferRefused(Status.Code.INVALID_ARGUMENT,
                 inferRequest(1, 3).setInputs(0, inputOf(1, 3, new float[3])),
                 "input 'input': width 3 does not match the " + width
@@ -379,7 +385,34 @@ class InferenceServiceIT {
         assertInferRefused(Status.Code.INVALID_ARGUMENT, inferRequest(1, width)
                 .setInputs(0, inputOf(1, width, new float[width]).toBuilder()
                         .setDatatype("INT64")),
-                "input 'input': datatype 'INT64' is not supported; expected FP32");
+                "input 'input': datatype INT64 takes int64_contents, got values in"
+                        + " fp32_contents");
+        assertInferServes();
+    }
+
+    @Test
+    void modelInfer_messageOverInboundLimit_resourceExhaustedNamingLimitAndSize() {
+        int width = flights.vectorizer().width();
+        int rows = 2 * 1024 * 1024 / (width * Float.BYTES);
+
+        StatusRuntimeException refused = assertStatus(Status.Code.RESOURCE_EXHAUSTED,
+                () -> oip.modelInfer(inferRequest(rows, width)
+                        .addRawInputContents(littleEndian(new float[rows * width])).build()));
+
+        assertContains(refused, "exceeds the limit of 1048576 bytes");
+        assertContains(refused, "request message of ");
+        assertInferServes();
+    }
+
+    @Test
+    void modelInfer_messageOverTransportLimit_resourceExhaustedAndStillServing() {
+        int width = flights.vectorizer().width();
+        int rows = 5 * 1024 * 1024 / (width * Float.BYTES);
+
+        assertStatus(Status.Code.RESOURCE_EXHAUSTED,
+                () -> oip.modelInfer(inferRequest(rows, width)
+                        .addRawInputContents(littleEndian(new float[rows * width])).build()));
+
         assertInferServes();
     }
 
@@ -435,6 +468,39 @@ class InferenceServiceIT {
                 () -> oip.modelMetadata(ModelMetadataRequest.newBuilder().setName("ghost")
                         .build()));
         assertContains(metadata, "model 'ghost' is not loaded");
+    }
+
+    @Test
+    void priority_outOfRangeOrWrongType_invalidArgumentNamingTheParameter() {
+        Flight flight = knownOriginFlight();
+        int width = flights.vectorizer().width();
+
+        assertPredictRefused(Status.Code.INVALID_ARGUMENT, requestOf(flight).setPriority(2),
+                "priority must be 0 (normal) or 1 (high), got 2");
+        assertInferRefused(Status.Code.INVALID_ARGUMENT, inferRequest(1, width)
+                .setInputs(0, inputOf(1, width, new float[width]))
+                .putParameters("priority", InferParameter.newBuilder().setStringParam("high")
+                        .build()),
+                "parameters[\"priority\"] must be an int64 0 or 1, got string_param");
+        assertEquals(flights.scoreOf(flight),
+                predictor.predict(requestOf(flight).setPriority(1).build()).getScore(), 0.0);
+    }
+
+    @Test
+    void metrics_afterPredict_batchSizeAndQueueTimeHistogramsPerModelVersion()
+            throws Exception {
+        predictor.predict(requestOf(knownOriginFlight()).build());
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        String tags = "{model=\"flights-delay\",version=\"1\"";
+        assertTrue(metrics.contains("mlmesh_inference_batch_size_count" + tags), metrics);
+        assertTrue(metrics.contains("mlmesh_inference_batch_size_bucket" + tags));
+        assertTrue(metrics.contains("mlmesh_inference_queue_time_seconds_count" + tags));
+        assertTrue(metrics.contains("mlmesh_inference_queue_time_seconds_bucket" + tags));
     }
 
     private static double[] predictAll(List<Flight> rows, int rounds) {

@@ -27,4 +27,38 @@ public interface InferenceConfig {
     /** Time allowed for the feature store read of a Predict whose caller set no deadline. */
     @WithDefault("1000")
     long featureTimeoutMillis();
+
+    /**
+     * The largest request message, in bytes, that a call may send; a larger one fails
+     * RESOURCE_EXHAUSTED naming this limit and its size. It must stay below the transport's
+     * {@code quarkus.grpc.server.max-inbound-message-size}, which refuses without a description.
+     */
+    @WithDefault("16777216")
+    int maxRequestBytes();
+
+    /** Dynamic batching, the same for every model version. */
+    Batching batching();
+
+    /** {@code mlmesh.inference.batching.*}: see {@code BatchPolicy}. */
+    interface Batching {
+
+        /** The most rows scored in one engine call. */
+        @WithDefault("64")
+        int maxBatchSize();
+
+        /** How long the oldest queued request waits for others before its batch runs. */
+        @WithDefault("500")
+        long maxQueueDelayMicros();
+
+        /** Batch sizes that run as soon as the queue can form one exactly; default none. */
+        Optional<List<Integer>> preferredBatchSizes();
+
+        /** The most requests waiting per model version; one more gets RESOURCE_EXHAUSTED. */
+        @WithDefault("1024")
+        int maxQueueSize();
+
+        /** The longest a request waits for its scores when its caller's deadline is later. */
+        @WithDefault("10000")
+        long timeoutMillis();
+    }
 }

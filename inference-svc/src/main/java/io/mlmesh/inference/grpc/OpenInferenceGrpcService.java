@@ -1,11 +1,16 @@
 package io.mlmesh.inference.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.mlmesh.inference.CallerDeadline;
 import io.mlmesh.inference.InferenceException;
+import io.mlmesh.inference.batching.BatchQueues;
+import io.mlmesh.inference.batching.Priority;
+import io.mlmesh.inference.batching.QueuedRequest;
 import io.mlmesh.inference.model.ModelCatalog;
 import io.mlmesh.inference.model.ModelVersions;
 import io.mlmesh.inference.model.ServingModel;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
+import io.mlmesh.oip.InferParameter;
 import io.mlmesh.oip.ModelInferRequest;
 import io.mlmesh.oip.ModelInferResponse;
 import io.mlmesh.oip.ModelMetadataRequest;
@@ -44,14 +49,19 @@ public class OpenInferenceGrpcService
     static final String PREDICTOR_EXTENSION = "mlmesh_predictor";
     private static final String PLATFORM = "xgboost";
     private static final String INPUT_NAME = "input";
+    private static final String INPUT_DATATYPE = "FP32";
+
+    private static final String PRIORITY = "priority";
 
     private final ModelCatalog catalog;
+    private final BatchQueues queues;
     private final String serverVersion;
 
     @Inject
-    public OpenInferenceGrpcService(ModelCatalog catalog,
+    public OpenInferenceGrpcService(ModelCatalog catalog, BatchQueues queues,
             @ConfigProperty(name = "quarkus.application.version") String serverVersion) {
         this.catalog = catalog;
+        this.queues = queues;
         this.serverVersion = serverVersion;
     }
 
@@ -97,7 +107,7 @@ public class OpenInferenceGrpcService
     @Override
     public void modelInfer(ModelInferRequest request,
             StreamObserver<ModelInferResponse> observer) {
-        StatusMapper.respond(observer, () -> infer(request));
+        StatusMapper.respondLater(observer, () -> submit(request));
     }
 
     private boolean isLoaded(String name, String version) {
@@ -121,29 +131,50 @@ public class OpenInferenceGrpcService
                 .setName(name)
                 .setPlatform(PLATFORM)
                 .addInputs(TensorMetadata.newBuilder().setName(INPUT_NAME)
-                        .setDatatype(Fp32Tensors.DATATYPE).addShape(-1).addShape(model.width()))
-                .addOutputs(TensorMetadata.newBuilder().setName(Fp32Tensors.OUTPUT_NAME)
-                        .setDatatype(Fp32Tensors.DATATYPE).addShape(-1).addShape(1));
+                        .setDatatype(INPUT_DATATYPE).addShape(-1).addShape(model.width()))
+                .addOutputs(TensorMetadata.newBuilder().setName(InferTensors.OUTPUT_NAME)
+                        .setDatatype(InferTensors.OUTPUT_DATATYPE).addShape(-1).addShape(1));
         versions.byVersion().keySet().forEach(number -> metadata.addVersions(number.toString()));
         return metadata.build();
     }
 
-    private ModelInferResponse infer(ModelInferRequest request) {
+    private Scoring<ModelInferResponse> submit(ModelInferRequest request) {
         if (request.getModelName().isEmpty()) {
             throw InferenceException.invalid("model_name is empty");
         }
 
+        Priority priority = priorityOf(request);
         ServingModel model = catalog.resolve(request.getModelName(),
                 parseVersion(request.getModelVersion()));
-        Fp32Tensors.Batch batch = Fp32Tensors.decode(request, model.width(),
+        InferTensors.Batch batch = InferTensors.decode(request, model.width(),
                 "model '" + model.name() + "' version " + model.version());
-        float[] scores = model.predict(batch.values(), batch.rows());
-        ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
-                .setModelName(model.name())
-                .setModelVersion(Long.toString(model.version()))
-                .setId(request.getId());
-        Fp32Tensors.encode(scores, batch.raw(), response);
-        return response.build();
+        QueuedRequest queued = queues.queueOf(model).submit(batch.values(), batch.rows(),
+                priority, CallerDeadline.remainingNanos());
+        return new Scoring<>(queued, scores -> {
+            ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
+                    .setModelName(model.name())
+                    .setModelVersion(Long.toString(model.version()))
+                    .setId(request.getId())
+                    .putAllParameters(request.getParametersMap());
+            InferTensors.encode(scores, batch.raw(), response);
+            return response.build();
+        });
+    }
+
+    /** The batch queue level of {@code parameters["priority"]}: int64 or uint64, 0 or 1. */
+    private static Priority priorityOf(ModelInferRequest request) {
+        InferParameter parameter = request.getParametersMap().get(PRIORITY);
+        if (parameter == null) {
+            return Priority.NORMAL;
+        }
+
+        String field = "parameters[\"" + PRIORITY + "\"]";
+        return switch (parameter.getParameterChoiceCase()) {
+            case INT64_PARAM -> Priority.of(parameter.getInt64Param(), field);
+            case UINT64_PARAM -> Priority.of(parameter.getUint64Param(), field);
+            default -> throw InferenceException.invalid(field + " must be an int64 0 or 1, got "
+                    + parameter.getParameterChoiceCase().name().toLowerCase());
+        };
     }
 
     /** A version string as a number; empty is 0, the default version. */

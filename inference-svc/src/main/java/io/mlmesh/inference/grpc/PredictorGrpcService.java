@@ -4,7 +4,11 @@ import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import io.mlmesh.core.model.OnlineFeatureRef;
 import io.mlmesh.featurestore.v1.FeatureStatus;
+import io.mlmesh.inference.CallerDeadline;
 import io.mlmesh.inference.InferenceException;
+import io.mlmesh.inference.batching.BatchQueues;
+import io.mlmesh.inference.batching.Priority;
+import io.mlmesh.inference.batching.QueuedRequest;
 import io.mlmesh.inference.features.FeatureStoreReader;
 import io.mlmesh.inference.features.OnlineFeaturePlan;
 import io.mlmesh.inference.features.OnlineFeatures;
@@ -31,7 +35,9 @@ import java.util.Map;
 
 /**
  * mlmesh's Predictor: raw request fields in, online features joined, core's vectorizer (the
- * one training used) applied, XGBoost's probability out.
+ * one training used) applied, XGBoost's probability out. The vector joins the model version's
+ * batch queue, so concurrent Predicts share engine calls; the answer leaves from the queue's
+ * dispatcher thread and the worker thread is free once the row is queued.
  *
  * <p>Predict is the latency path: it validates field kinds against the schema derived at load
  * time, makes exactly one feature store call under the caller's deadline, and allocates only
@@ -45,6 +51,9 @@ import java.util.Map;
 @Blocking
 public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
 
+    /** The variant of a model served without a traffic split. */
+    static final String DEFAULT_VARIANT = "default";
+
     private static final String STATUS_PREFIX = "FEATURE_STATUS_";
     private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
     private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
@@ -52,18 +61,20 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
     private final ModelCatalog catalog;
     private final ModelLoader loader;
     private final FeatureStoreReader featureStore;
+    private final BatchQueues queues;
 
     @Inject
     public PredictorGrpcService(ModelCatalog catalog, ModelLoader loader,
-            FeatureStoreReader featureStore) {
+            FeatureStoreReader featureStore, BatchQueues queues) {
         this.catalog = catalog;
         this.loader = loader;
         this.featureStore = featureStore;
+        this.queues = queues;
     }
 
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-        StatusMapper.respond(observer, () -> predict(request));
+        StatusMapper.respondLater(observer, () -> submit(request));
     }
 
     @Override
@@ -78,7 +89,7 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
         StatusMapper.respond(observer, this::listModels);
     }
 
-    private PredictResponse predict(PredictRequest request) {
+    private Scoring<PredictResponse> submit(PredictRequest request) {
         if (request.getModel().isEmpty()) {
             throw InferenceException.invalid("model is empty");
         }
@@ -87,6 +98,7 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
                     "version must be 0 (default) or positive, got " + request.getVersion());
         }
 
+        Priority priority = Priority.of(request.getPriority(), "priority");
         ServingModel model = catalog.resolve(request.getModel(), request.getVersion());
         Map<String, FieldValue> fields = request.getFieldsMap();
         checkFields(model.requestSchema(), fields);
@@ -95,8 +107,10 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
                 request.hasAsOf() ? request.getAsOf() : null);
         float[] input = model.vectorizer().vectorize(
                 new RequestRow(fields, model.onlineFeatures(), online.values()));
-        float score = model.predict(input, 1)[0];
-        return response(request, model, score, input, online);
+        QueuedRequest queued = queues.queueOf(model).submit(input, 1, priority,
+                CallerDeadline.remainingNanos());
+        return new Scoring<>(queued,
+                scores -> response(request, model, scores[0], input, online));
     }
 
     private static void checkFields(RequestSchema schema, Map<String, FieldValue> fields) {
@@ -155,7 +169,8 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
                 .setScore(score)
                 .setModel(model.name())
                 .setVersion(model.version())
-                .setRequestId(request.getRequestId());
+                .setRequestId(request.getRequestId())
+                .setVariant(DEFAULT_VARIANT);
         if (!request.getReturnFeatures()) {
             return response.build();
         }

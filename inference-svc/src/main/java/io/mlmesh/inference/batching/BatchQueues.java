@@ -1,0 +1,124 @@
+package io.mlmesh.inference.batching;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mlmesh.inference.config.InferenceConfig;
+import io.mlmesh.inference.model.ServingModel;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The {@link BatchQueue} of every loaded model version, started on first use. A queue belongs
+ * to one {@link ServingModel} instance: when a version number is loaded again, the next request
+ * starts a queue on the new instance and the old queue scores what it holds, then ends.
+ *
+ * <p>All queues share one timer thread for their deadlines. Any thread may call any method.
+ */
+@ApplicationScoped
+public class BatchQueues {
+
+    private static final Logger LOG = Logger.getLogger(BatchQueues.class);
+
+    /** A queue and the model instance it scores with. */
+    private record Bound(ServingModel model, BatchQueue queue) {
+    }
+
+    private final BatchPolicy policy;
+    private final MeterRegistry registry;
+    private final Function<ServingModel, BatchScorer> engines;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ConcurrentMap<String, Bound> queues = new ConcurrentHashMap<>();
+
+    @Inject
+    public BatchQueues(InferenceConfig config, MeterRegistry registry) {
+        this(policyOf(config.batching()), registry, model -> model::predict);
+    }
+
+    /**
+     * Queues with the given policy.
+     *
+     * @param engines the scorer of a model version; the service scores with its booster
+     */
+    public BatchQueues(BatchPolicy policy, MeterRegistry registry,
+            Function<ServingModel, BatchScorer> engines) {
+        this.policy = policy;
+        this.registry = registry;
+        this.engines = engines;
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "mlmesh-batch-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+        LOG.infof("batching policy=%s", policy);
+    }
+
+    /** The policy every queue follows. */
+    public BatchPolicy policy() {
+        return policy;
+    }
+
+    /** The queue that scores with {@code model}, started if it is the first request. */
+    public BatchQueue queueOf(ServingModel model) {
+        Bound bound = queues.get(keyOf(model.name(), model.version()));
+        if (bound != null && bound.model() == model) {
+            return bound.queue();
+        }
+        return queues.compute(keyOf(model.name(), model.version()),
+                (key, current) -> current != null && current.model() == model
+                        ? current
+                        : replace(current, model)).queue();
+    }
+
+    /** The statistics of a version's queue, empty when no request has reached it. */
+    public Optional<BatchStatistics.Snapshot> statisticsOf(String name, long version) {
+        Bound bound = queues.get(keyOf(name, version));
+        return bound == null
+                ? Optional.empty()
+                : Optional.of(bound.queue().statistics().snapshot());
+    }
+
+    /** Closes the queue of a version being unloaded; it scores what it holds, then ends. */
+    public void close(String name, long version) {
+        Bound bound = queues.remove(keyOf(name, version));
+        if (bound != null) {
+            bound.queue().close();
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        queues.values().forEach(bound -> bound.queue().close());
+        queues.clear();
+        timer.shutdownNow();
+    }
+
+    private Bound replace(Bound current, ServingModel model) {
+        if (current != null) {
+            current.queue().close();
+        }
+        String label = "model '" + model.name() + "' version " + model.version();
+        BatchStatistics statistics = new BatchStatistics(registry, model.name(),
+                model.version(), Clock.systemUTC());
+        return new Bound(model, BatchQueue.start(label, engines.apply(model), policy, timer,
+                statistics));
+    }
+
+    private static String keyOf(String name, long version) {
+        return name + '@' + version;
+    }
+
+    private static BatchPolicy policyOf(InferenceConfig.Batching batching) {
+        return new BatchPolicy(batching.maxBatchSize(), batching.maxQueueDelayMicros(),
+                batching.preferredBatchSizes().orElse(List.of()), batching.maxQueueSize(),
+                batching.timeoutMillis());
+    }
+}
