@@ -116,6 +116,13 @@ class FlightsDemoIT {
     }
 
     @Test
+    void demo_monitorComparedEveryColumnOfTheTestMonthWithTheTrainingMonths() {
+        assertEquals(8, result.drift().getColumnsCount());
+        assertEquals(8, result.drift().getTestedCount());
+        assertEquals(result.rows(), result.drift().getCurrentRows());
+    }
+
+    @Test
     void predict_unknownAirport_succeedsWithFeaturesMissing() {
         ManagedChannel channel = Channels.open(mesh.port(ServiceKind.INFERENCE));
         try {

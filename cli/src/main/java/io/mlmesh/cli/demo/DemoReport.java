@@ -41,6 +41,10 @@ public final class DemoReport {
                 baseline.callsPerSecond(),
                 (double) result.p50Micros() / Math.max(1, baseline.p50Micros()),
                 result.rows() - baseline.scoreMismatches(), result.rows());
+        out.printf("drift      %d of %d columns drift between the training months and the test"
+                + " month (data set: %s)%n", result.drift().getDriftedCount(),
+                result.drift().getTestedCount(),
+                result.drift().getDatasetDrift() ? "drift" : "no drift");
         printTraces(result, out);
         printSlowestPredict(result.slowestPredict(), out);
         out.printf("took       %.0f s%n", seconds);

@@ -1,5 +1,6 @@
 package io.mlmesh.cli.demo;
 
+import io.mlmesh.monitor.v1.DatasetDrift;
 import io.mlmesh.monitor.v1.Trace;
 import io.mlmesh.monitor.v1.TraceSummary;
 
@@ -16,12 +17,14 @@ import io.mlmesh.monitor.v1.TraceSummary;
  * @param p99Micros 99th percentile Predict latency seen by the client
  * @param callsPerSecond Predict calls per second during the replay, materialization excluded
  * @param baseline the same vectors through OIP ModelInfer, the latency baseline
+ * @param drift the monitor's drift report of the test month against the training months
  * @param traces the monitor's summary of the traces it received
  * @param slowestPredict the slowest Predict call's trace, with the spans of every service
  */
 public record DemoResult(long modelVersion, double offlineAuc, double servedAuc, int rows,
         int featureMismatches, boolean testHashMatches, long p50Micros, long p99Micros,
-        double callsPerSecond, Baseline baseline, TraceSummary traces, Trace slowestPredict) {
+        double callsPerSecond, Baseline baseline, DatasetDrift drift, TraceSummary traces,
+        Trace slowestPredict) {
 
     /**
      * OIP ModelInfer on the vectors Predict built.

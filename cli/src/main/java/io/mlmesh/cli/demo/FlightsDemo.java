@@ -18,6 +18,9 @@ import io.mlmesh.featurestore.v1.ViewJoin;
 import io.mlmesh.inference.v1.LoadModelRequest;
 import io.mlmesh.inference.v1.LoadedModel;
 import io.mlmesh.inference.v1.PredictorGrpc;
+import io.mlmesh.monitor.v1.ColumnDrift;
+import io.mlmesh.monitor.v1.CompareDatasetsRequest;
+import io.mlmesh.monitor.v1.DatasetDrift;
 import io.mlmesh.monitor.v1.GetTraceRequest;
 import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
 import io.mlmesh.monitor.v1.MonitorGrpc;
@@ -94,6 +97,9 @@ public final class FlightsDemo {
             ModelVersion production = promote(RegistryGrpc.newBlockingStub(registryChannel), job);
             load(PredictorGrpc.newBlockingStub(inferenceChannel));
 
+            MonitorGrpc.MonitorBlockingStub monitor = MonitorGrpc.newBlockingStub(monitorChannel);
+            DatasetDrift drift = compareMonths(monitor, view, split);
+
             TestSet testSet = TestSet.fetch(features, testRequest(view, split));
             boolean hashMatches = testSet.contentSha256().equals(testHashOf(job));
             out.printf("%nreplaying %s: %,d flights from the feature store (same rows the job"
@@ -107,7 +113,6 @@ public final class FlightsDemo {
                     GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
                     served.scores(), options.concurrency());
 
-            MonitorGrpc.MonitorBlockingStub monitor = MonitorGrpc.newBlockingStub(monitorChannel);
             TraceSummary traces = traceSummary(monitor);
             Trace slowestPredict = slowestPredict(monitor, traces);
             double servedAuc = BinaryMetrics.auc(served.scores(), testSet.labels());
@@ -116,7 +121,7 @@ public final class FlightsDemo {
                     served.p50Micros(), served.p99Micros(), served.callsPerSecond(),
                     new DemoResult.Baseline(baseline.scoreMismatches(), baseline.p50Micros(),
                             baseline.p99Micros(), baseline.callsPerSecond()),
-                    traces, slowestPredict);
+                    drift, traces, slowestPredict);
         } finally {
             List.of(featureChannel, trainingChannel, registryChannel, inferenceChannel,
                     monitorChannel).forEach(Channels::close);
@@ -263,6 +268,32 @@ public final class FlightsDemo {
     private TraceSummary traceSummary(MonitorGrpc.MonitorBlockingStub monitor) {
         sleepMillis(2500);
         return monitor.getTraceSummary(GetTraceSummaryRequest.getDefaultInstance());
+    }
+
+    /** Drift of the test month against the training months, column by column. */
+    private DatasetDrift compareMonths(MonitorGrpc.MonitorBlockingStub monitor,
+            FeatureView view, MonthSplit split) {
+        List<String> columns = Stream.concat(
+                Stream.of("distance", "origin", "destination", "date", "delay"),
+                VIEW_FEATURES.stream().map(feature -> VIEW + "__" + feature)).toList();
+        DatasetDrift drift = monitor.compareDatasets(CompareDatasetsRequest.newBuilder()
+                .setReference(trainingSetRequest(view, split.trainStart(), split.testStart(),
+                        options.trainFraction()))
+                .setCurrent(testRequest(view, split))
+                .addAllColumns(columns)
+                .build());
+        out.printf("%n[monitor] drift of %s against %s (date as hour of day, delay is the"
+                + " label's source):%n", split.testMonth(), split.trainMonths());
+        for (ColumnDrift column : drift.getColumnsList()) {
+            out.printf("[monitor]   %-28s %-22s score %.4f  PSI %.4f  %s%n", column.getColumn(),
+                    column.getMethod().name().replace("DRIFT_METHOD_", "").toLowerCase(
+                            Locale.ROOT),
+                    column.getScore(), column.getPsi(), column.getDrifted() ? "DRIFT" : "-");
+        }
+        out.printf("[monitor]   %d of %d columns drift: data set %s%n",
+                drift.getDriftedCount(), drift.getTestedCount(),
+                drift.getDatasetDrift() ? "DRIFTS" : "does not drift");
+        return drift;
     }
 
     /** The trace of the slowest Predict call, or an empty trace when none was received. */
