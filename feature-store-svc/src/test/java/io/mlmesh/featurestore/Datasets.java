@@ -1,5 +1,6 @@
 package io.mlmesh.featurestore;
 
+import io.mlmesh.core.data.SharedDatasets;
 import io.mlmesh.featurestore.catalog.DuckDb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ import org.duckdb.DuckDBDriver;
 /** The credit and churn data sets, given the id and time columns a source needs. */
 public final class Datasets {
 
-  public static final Path DIR = Path.of("../../shared/datasets");
+  public static final Path DIR = SharedDatasets.directory();
   public static final Path CREDIT = DIR.resolve("credit/credit_data.csv");
   public static final Path LENDING_CLUB = DIR.resolve("credit/lending_club.csv");
   public static final Path TELCO = DIR.resolve("churn/telco_churn.csv");

@@ -1,6 +1,7 @@
 package io.mlmesh.featurestore;
 
 import com.google.protobuf.util.Durations;
+import io.mlmesh.core.data.SharedDatasets;
 import io.mlmesh.featurestore.v1.Aggregation;
 import io.mlmesh.featurestore.v1.AggregationFunction;
 import io.mlmesh.featurestore.v1.FeatureViewSpec;
@@ -17,8 +18,8 @@ import java.util.List;
 /** The flights data and the demo's feature view, shared by the integration tests. */
 public final class Flights {
 
-  public static final Path CSV = Path.of("../../shared/datasets/flights/flights-20k.csv");
-  public static final Path PARQUET = Path.of("../../shared/datasets/flights/flights-3m.parquet");
+  public static final Path CSV = SharedDatasets.file("flights/flights-20k.csv");
+  public static final Path PARQUET = SharedDatasets.file("flights/flights-3m.parquet");
   public static final long DAY_MICROS = 86_400_000_000L;
 
   private static final DateTimeFormatter CSV_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm");

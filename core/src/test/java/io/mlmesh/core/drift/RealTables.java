@@ -1,5 +1,6 @@
 package io.mlmesh.core.drift;
 
+import io.mlmesh.core.data.SharedDatasets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.function.Predicate;
 final class RealTables {
 
     static final Path FLIGHTS = Path.of("../data/flights-20k.csv");
-    static final Path CHURN = Path.of("../../shared/datasets/churn/telco_churn.csv");
+    static final Path CHURN = SharedDatasets.file("churn/telco_churn.csv");
 
     private final List<String> header;
     private final List<String[]> rows;

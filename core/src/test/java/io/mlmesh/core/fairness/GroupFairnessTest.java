@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mlmesh.core.data.SharedDatasets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Fairness figures of simple real decision rules on the shared churn and credit data sets,
  * cross-checked against rates counted directly in the test. The files are read where the
- * machine keeps them (/work/shared/datasets); nothing is copied into the repository.
+ * machine keeps them ({@link SharedDatasets}); nothing is copied into the repository.
  */
 class GroupFairnessTest {
 
-    private static final Path DATASETS = Path.of("/work/shared/datasets");
+    private static final Path DATASETS = SharedDatasets.directory();
     private static final Path CHURN = DATASETS.resolve("churn/telco_churn.csv");
     private static final Path CREDIT = DATASETS.resolve("credit/credit_data.csv");
 

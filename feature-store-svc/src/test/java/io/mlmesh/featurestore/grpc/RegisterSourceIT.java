@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
+import io.mlmesh.featurestore.Datasets;
 import io.mlmesh.featurestore.FeatureStoreTestResource;
 import io.mlmesh.featurestore.Flights;
 import io.mlmesh.featurestore.GrpcTestBase;
@@ -99,7 +100,7 @@ class RegisterSourceIT extends GrpcTestBase {
   @Test
   void registerSource_unknownExtension_invalidArgumentAskingForFormat() {
     RegisterSourceRequest request = Flights.register("readme", Flights.CSV).toBuilder()
-        .setPath("/work/shared/datasets/README.md")
+        .setPath(Datasets.DIR.resolve("README.md").toString())
         .build();
 
     assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.stub().registerSource(request),
