@@ -58,7 +58,8 @@ app.kubernetes.io/instance: {{ (index . 0).Release.Name }}
 {{- if .Values.tracing.endpoint -}}
 {{- .Values.tracing.endpoint -}}
 {{- else -}}
-{{- printf "http://%s:%v" (include "mlmesh.host" (list . "monitor-svc")) .Values.monitor.port -}}
+{{- $scheme := ternary "https" "http" .Values.tls.enabled -}}
+{{- printf "%s://%s:%v" $scheme (include "mlmesh.host" (list . "monitor-svc")) .Values.monitor.port -}}
 {{- end -}}
 {{- end -}}
 
@@ -100,6 +101,9 @@ its property: MLMESH_FEATURESTORE_REDIS_URL -> mlmesh.featurestore.redis-url.
 {{- $svc := index . 1 -}}
 QUARKUS_HTTP_PORT: {{ $svc.port | quote }}
 QUARKUS_HTTP_HOST: "0.0.0.0"
+{{- if $root.Values.tls.enabled }}
+QUARKUS_CONFIG_LOCATIONS: {{ include "mlmesh.tlsPropertiesPath" $root | quote }}
+{{- end }}
 JAVA_OPTS_APPEND: {{ printf "-Djava.util.logging.manager=org.jboss.logmanager.LogManager %s" $svc.javaOpts | trim | quote }}
 {{- end -}}
 
@@ -152,6 +156,8 @@ OMP_WAIT_POLICY: PASSIVE
 {{- end -}}
 
 {{- define "mlmesh.config.monitor" -}}
+QUARKUS_GRPC_CLIENTS_FEATURESTORE_HOST: {{ include "mlmesh.host" (list . "feature-store-svc") | quote }}
+QUARKUS_GRPC_CLIENTS_FEATURESTORE_PORT: {{ .Values.featureStore.port | quote }}
 MLMESH_MONITOR_MAX_TRACES: {{ .Values.monitor.maxTraces | quote }}
 MLMESH_MONITOR_MAX_SPANS_PER_TRACE: {{ .Values.monitor.maxSpansPerTrace | quote }}
 {{- end -}}
@@ -189,8 +195,85 @@ MLMESH_MONITOR_MAX_SPANS_PER_TRACE: {{ .Values.monitor.maxSpansPerTrace | quote 
 {{- end }}
 {{- end -}}
 
-{{/* Probes on gRPC health; argument: (list $ port). */}}
+{{/*
+TLS material: a Secret with tls.crt, tls.key and ca.crt mounted read-only into every service,
+and the Quarkus settings that use it (TLS registry configuration "mlmesh"). The settings sit in
+a properties file because their names hold a configuration name, which environment variables
+cannot carry unambiguously; QUARKUS_CONFIG_LOCATIONS points each service at the file.
+*/}}
+{{- define "mlmesh.tlsSecretName" -}}
+{{- .Values.tls.existingSecret | default (include "mlmesh.componentName" (list . "tls")) -}}
+{{- end -}}
+
+{{- define "mlmesh.tlsDir" -}}
+/etc/mlmesh/tls
+{{- end -}}
+
+{{- define "mlmesh.tlsPropertiesPath" -}}
+/etc/mlmesh/tls-config/tls.properties
+{{- end -}}
+
+{{- define "mlmesh.tlsProperties" -}}
+{{- $dir := include "mlmesh.tlsDir" . -}}
+# Server: HTTP/2 with TLS on the service port (gRPC, health, metrics); no plaintext port.
+quarkus.tls.mlmesh.key-store.pem.service.cert={{ $dir }}/tls.crt
+quarkus.tls.mlmesh.key-store.pem.service.key={{ $dir }}/tls.key
+quarkus.tls.mlmesh.trust-store.pem.certs={{ $dir }}/ca.crt
+quarkus.tls.mlmesh.reload-period={{ .Values.tls.reloadPeriod }}
+quarkus.http.tls-configuration-name=mlmesh
+quarkus.http.ssl-port=${quarkus.http.port}
+quarkus.http.insecure-requests=disabled
+# Clients: peers over TLS, trusting ca.crt (the services use the grpc-java client).
+quarkus.grpc.clients.featurestore.plain-text=false
+quarkus.grpc.clients.featurestore.ssl.trust-store={{ $dir }}/ca.crt
+quarkus.grpc.clients.registry.plain-text=false
+quarkus.grpc.clients.registry.ssl.trust-store={{ $dir }}/ca.crt
+quarkus.otel.exporter.otlp.traces.tls-configuration-name=mlmesh
+{{- end -}}
+
+{{/* Probes: gRPC health, or HTTPS health with TLS on; argument: (list $ port). */}}
 {{- define "mlmesh.probes" -}}
+{{- if (index . 0).Values.tls.enabled -}}
+{{- include "mlmesh.httpsProbes" . -}}
+{{- else -}}
+{{- include "mlmesh.grpcProbes" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+With TLS the kubelet cannot use gRPC probes (they are plaintext only); it checks the same
+health (/q/health includes the gRPC server's) over HTTPS without verifying the certificate.
+*/}}
+{{- define "mlmesh.httpsProbes" -}}
+{{- $probes := (index . 0).Values.probes -}}
+{{- $port := index . 1 -}}
+startupProbe:
+  httpGet:
+    path: /q/health/started
+    port: {{ $port }}
+    scheme: HTTPS
+  periodSeconds: {{ $probes.startupPeriodSeconds }}
+  timeoutSeconds: {{ $probes.timeoutSeconds }}
+  failureThreshold: {{ $probes.startupFailureThreshold }}
+readinessProbe:
+  httpGet:
+    path: /q/health/ready
+    port: {{ $port }}
+    scheme: HTTPS
+  periodSeconds: {{ $probes.periodSeconds }}
+  timeoutSeconds: {{ $probes.timeoutSeconds }}
+  failureThreshold: {{ $probes.failureThreshold }}
+livenessProbe:
+  httpGet:
+    path: /q/health/live
+    port: {{ $port }}
+    scheme: HTTPS
+  periodSeconds: {{ $probes.periodSeconds }}
+  timeoutSeconds: {{ $probes.timeoutSeconds }}
+  failureThreshold: {{ $probes.failureThreshold }}
+{{- end -}}
+
+{{- define "mlmesh.grpcProbes" -}}
 {{- $probes := (index . 0).Values.probes -}}
 {{- $port := index . 1 -}}
 startupProbe:

@@ -1,5 +1,6 @@
 package io.mlmesh.client;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -17,7 +18,9 @@ import java.time.Duration;
  *     frequent than their own limit, so keep this at 30 seconds or more
  * @param keepAliveTimeout time a ping may take before the connection is closed
  * @param maxInboundMessageBytes largest response accepted, in bytes
- * @param tls whether to speak TLS (the system trust store) instead of plaintext
+ * @param tls whether to speak TLS instead of plaintext
+ * @param trustedCertificates PEM file of the CA certificates to trust over TLS, for example the
+ *     {@code ca.crt} of the chart's TLS Secret; null: the JVM's default trust store
  */
 public record ChannelSettings(
         String target,
@@ -28,7 +31,8 @@ public record ChannelSettings(
         Duration keepAliveTime,
         Duration keepAliveTimeout,
         int maxInboundMessageBytes,
-        boolean tls) {
+        boolean tls,
+        Path trustedCertificates) {
 
     /** Attempts gRPC allows at most; a service config asking for more is capped to it. */
     public static final int MAX_ATTEMPTS_LIMIT = 5;
@@ -62,6 +66,10 @@ public record ChannelSettings(
             throw new IllegalArgumentException("maxInboundMessageBytes must be positive, was "
                     + maxInboundMessageBytes);
         }
+        if (trustedCertificates != null && !tls) {
+            throw new IllegalArgumentException("trustedCertificates " + trustedCertificates
+                    + " is set but tls is off");
+        }
     }
 
     /**
@@ -71,7 +79,7 @@ public record ChannelSettings(
      */
     public static ChannelSettings defaults(String target) {
         return new ChannelSettings(target, 3, Duration.ofMillis(50), Duration.ofSeconds(1), 2.0,
-                Duration.ofSeconds(30), Duration.ofSeconds(10), 64 * 1024 * 1024, false);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), 64 * 1024 * 1024, false, null);
     }
 
     /** A {@code dns:///host:port} target: the name is resolved to all its addresses. */
@@ -89,13 +97,26 @@ public record ChannelSettings(
     /** The same settings with another retry policy. */
     public ChannelSettings withRetry(int attempts, Duration firstBackoff, Duration longestBackoff) {
         return new ChannelSettings(target, attempts, firstBackoff, longestBackoff,
-                backoffMultiplier, keepAliveTime, keepAliveTimeout, maxInboundMessageBytes, tls);
+                backoffMultiplier, keepAliveTime, keepAliveTimeout, maxInboundMessageBytes, tls,
+                trustedCertificates);
     }
 
-    /** The same settings over TLS. */
+    /** The same settings over TLS, trusting the JVM's default trust store. */
     public ChannelSettings withTls() {
         return new ChannelSettings(target, maxAttempts, initialBackoff, maxBackoff,
-                backoffMultiplier, keepAliveTime, keepAliveTimeout, maxInboundMessageBytes, true);
+                backoffMultiplier, keepAliveTime, keepAliveTimeout, maxInboundMessageBytes, true,
+                null);
+    }
+
+    /**
+     * The same settings over TLS, trusting only the CA certificates in a PEM file (a private CA,
+     * such as the one behind the chart's {@code tls} Secret).
+     */
+    public ChannelSettings withTls(Path caCertificates) {
+        requireNotNull(caCertificates, "caCertificates");
+        return new ChannelSettings(target, maxAttempts, initialBackoff, maxBackoff,
+                backoffMultiplier, keepAliveTime, keepAliveTimeout, maxInboundMessageBytes, true,
+                caCertificates);
     }
 
     private static void requireNotNull(Object value, String name) {

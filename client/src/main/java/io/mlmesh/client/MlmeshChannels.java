@@ -5,6 +5,8 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -40,10 +42,13 @@ public final class MlmeshChannels {
         return open(ChannelSettings.defaults(target));
     }
 
-    /** Opens a channel; connections are made on the first call, not here. */
+    /**
+     * Opens a channel; connections are made on the first call, not here.
+     *
+     * @throws UncheckedIOException when the trusted certificates file cannot be read
+     */
     public static ManagedChannel open(ChannelSettings settings) {
-        ChannelCredentials credentials = settings.tls() ? TlsChannelCredentials.create()
-                : InsecureChannelCredentials.create();
+        ChannelCredentials credentials = credentialsOf(settings);
 
         return Grpc.newChannelBuilder(settings.target(), credentials)
                 .defaultServiceConfig(serviceConfig(settings))
@@ -73,6 +78,23 @@ public final class MlmeshChannels {
         return Map.of(
                 "loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),
                 "methodConfig", List.of(everyMethod));
+    }
+
+    private static ChannelCredentials credentialsOf(ChannelSettings settings) {
+        if (!settings.tls()) {
+            return InsecureChannelCredentials.create();
+        }
+        if (settings.trustedCertificates() == null) {
+            return TlsChannelCredentials.create();
+        }
+
+        try {
+            return TlsChannelCredentials.newBuilder()
+                    .trustManager(settings.trustedCertificates().toFile()).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("trustedCertificates "
+                    + settings.trustedCertificates() + " cannot be read as PEM certificates", e);
+        }
     }
 
     private static String seconds(Duration duration) {

@@ -17,7 +17,10 @@ import io.mlmesh.oip.ServerLiveResponse;
 import io.mlmesh.oip.ServerMetadataRequest;
 import io.mlmesh.oip.ServerMetadataResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +91,30 @@ class MlmeshChannelsTest {
                 () -> defaults.withRetry(3, Duration.ofSeconds(2), Duration.ofSeconds(1)));
 
         assertEquals("maxBackoff PT1S is shorter than initialBackoff PT2S", failure.getMessage());
+    }
+
+    @Test
+    void open_caFileMissing_failsNamingTheFile() throws IOException {
+        Path missing = Files.createTempDirectory("mlmesh-ca").resolve("ca.crt");
+        ChannelSettings settings = ChannelSettings.defaults("dns:///inference:9104")
+                .withTls(missing);
+
+        UncheckedIOException failure = assertThrows(UncheckedIOException.class,
+                () -> MlmeshChannels.open(settings));
+
+        assertEquals("trustedCertificates " + missing + " cannot be read as PEM certificates",
+                failure.getMessage());
+        Files.delete(missing.getParent());
+    }
+
+    @Test
+    void settings_caFileWithoutTls_rejectedNamingBoth() {
+        IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
+                () -> new ChannelSettings("dns:///inference:9104", 3, Duration.ofMillis(50),
+                        Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30),
+                        Duration.ofSeconds(10), 1024, false, Path.of("ca.crt")));
+
+        assertEquals("trustedCertificates ca.crt is set but tls is off", failure.getMessage());
     }
 
     @Test

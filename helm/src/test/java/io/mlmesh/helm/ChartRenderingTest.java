@@ -44,7 +44,7 @@ class ChartRenderingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "gpu.yaml", "external-stores.yaml", "autoscaling.yaml",
-        "no-persistence.yaml"})
+        "no-persistence.yaml", "tls.yaml"})
     void render_anyValueSet_everyContainerHasProbesAndResources(String valueFile) {
         RenderedChart chart = render(valueFile);
 
@@ -219,6 +219,10 @@ class ChartRenderingTest {
             assertEquals("9103", settings.get("QUARKUS_GRPC_CLIENTS_REGISTRY_PORT"));
             assertEquals("PASSIVE", settings.get("OMP_WAIT_POLICY"));
         }
+        assertEquals("mlmesh-feature-store-svc", chart.settings("monitor-svc")
+                .get("QUARKUS_GRPC_CLIENTS_FEATURESTORE_HOST"), "monitor reads training sets");
+        assertEquals("9101", chart.settings("monitor-svc")
+                .get("QUARKUS_GRPC_CLIENTS_FEATURESTORE_PORT"));
         for (String service : List.of("feature-store-svc", "training-svc", "registry-svc",
                 "inference-svc")) {
             assertEquals("http://mlmesh-monitor-svc:9105", chart.settings(service)
@@ -280,6 +284,21 @@ class ChartRenderingTest {
         assertEquals(1, hpa.getSpec().getMetrics().size());
         assertEquals(70, hpa.getSpec().getMetrics().get(0).getResource().getTarget()
                 .getAverageUtilization());
+    }
+
+    @Test
+    void render_customMetricSwitchedOn_defaultsToTheInferenceQueueDepthGauge() {
+        RenderedChart chart = RenderedChart.render(List.of(), Map.of(
+                "inference.autoscaling.enabled", "true",
+                "inference.autoscaling.customMetric.enabled", "true"));
+
+        List<MetricSpec> metrics = chart.named(HorizontalPodAutoscaler.class, "inference-svc")
+                .getSpec().getMetrics();
+        assertEquals(2, metrics.size());
+        assertEquals("Pods", metrics.get(1).getType());
+        assertEquals("mlmesh_inference_queue_depth",
+                metrics.get(1).getPods().getMetric().getName());
+        assertEquals(new Quantity("8"), metrics.get(1).getPods().getTarget().getAverageValue());
     }
 
     @Test

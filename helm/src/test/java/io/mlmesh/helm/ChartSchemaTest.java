@@ -25,6 +25,8 @@ class ChartSchemaTest {
         inference.autoscaling.targetCPUUtilizationPercentage|150|Must be less than or equal to 100
         training.peerTimeout|ten minutes|Does not match pattern '^[0-9]+(ms|s|m|h|d)$'
         serviceMonitor.enabled|1|Invalid type. Expected: boolean, given: integer
+        inference.autoscaling.customMetric.name|queue depth|Does not match pattern
+        tls.enabled|on|Invalid type. Expected: boolean, given: string
         """)
     void template_wrongValue_failsNamingTheValue(String key, String value, String problem) {
         String message = rejection(Map.of(key, value));

@@ -1,5 +1,6 @@
 package io.mlmesh.inference.batching;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mlmesh.inference.config.InferenceConfig;
 import io.mlmesh.inference.model.ServingModel;
@@ -20,10 +21,20 @@ import org.jboss.logging.Logger;
  * to one {@link ServingModel} instance: when a version number is loaded again, the next request
  * starts a queue on the new instance and the old queue scores what it holds, then ends.
  *
+ * <p>Each version's queue depth, the requests waiting now, is the gauge
+ * {@code mlmesh.inference.queue.depth} (Prometheus {@code mlmesh_inference_queue_depth}), tagged
+ * {@code model} and {@code version}: the signal a HorizontalPodAutoscaler scales inference on
+ * through a metrics adapter, because it rises before CPU saturates when batches back up. The
+ * gauge reads whichever queue currently serves the version, so it survives reloads; a version
+ * closed or replaced reads 0 while its old queue drains.
+ *
  * <p>All queues share one timer thread for their deadlines. Any thread may call any method.
  */
 @ApplicationScoped
 public class BatchQueues {
+
+    /** Name of the queue-depth gauge; Prometheus exports it as mlmesh_inference_queue_depth. */
+    public static final String QUEUE_DEPTH = "mlmesh.inference.queue.depth";
 
     private static final Logger LOG = Logger.getLogger(BatchQueues.class);
 
@@ -78,6 +89,12 @@ public class BatchQueues {
                         : replace(current, model)).queue();
     }
 
+    /** The requests waiting now in the queue that serves a version; 0 when none does. */
+    public int queueDepthOf(String name, long version) {
+        Bound bound = queues.get(keyOf(name, version));
+        return bound == null ? 0 : bound.queue().queuedRequests();
+    }
+
     /** The statistics of a version's queue, empty when no request has reached it. */
     public Optional<BatchStatistics.Snapshot> statisticsOf(String name, long version) {
         Bound bound = queues.get(keyOf(name, version));
@@ -106,10 +123,26 @@ public class BatchQueues {
             current.queue().close();
         }
         String label = "model '" + model.name() + "' version " + model.version();
+        registerQueueDepth(model.name(), model.version());
         BatchStatistics statistics = new BatchStatistics(registry, model.name(),
                 model.version(), Clock.systemUTC());
         return new Bound(model, BatchQueue.start(label, engines.apply(model), policy, timer,
                 statistics));
+    }
+
+    /** Registers the version's gauge once; a reload finds it and the gauge reads on. */
+    private void registerQueueDepth(String name, long version) {
+        String versionTag = Long.toString(version);
+        if (registry.find(QUEUE_DEPTH).tags("model", name, "version", versionTag)
+                .gauge() != null) {
+            return;
+        }
+
+        Gauge.builder(QUEUE_DEPTH, this, owner -> owner.queueDepthOf(name, version))
+                .description("Requests waiting in the batch queue of a model version")
+                .tags("model", name, "version", versionTag)
+                .strongReference(true)
+                .register(registry);
     }
 
     private static String keyOf(String name, long version) {
