@@ -24,6 +24,12 @@ import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.oip.InferTensorContents;
 import io.mlmesh.oip.ModelInferRequest;
 import io.mlmesh.oip.ServerLiveRequest;
+import io.mlmesh.registry.v1.DatasetRef;
+import io.mlmesh.registry.v1.FeatureViewRef;
+import io.mlmesh.registry.v1.GetVersionRequest;
+import io.mlmesh.registry.v1.Lineage;
+import io.mlmesh.registry.v1.RegistryGrpc;
+import io.mlmesh.registry.v1.VersionSelector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,11 +37,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The demo pipeline end to end through the five real services, started as processes from
@@ -123,6 +131,31 @@ class FlightsDemoIT {
     }
 
     @Test
+    void models_demoModel_printsLineageFromRunToDataSetsToFeatureViews() {
+        Lineage lineage = productionLineage();
+
+        String printed = runModelsCommand();
+
+        assertTrue(lineage.getRunId().length() > 0, lineage::toString);
+        assertEquals(List.of("train", "test"),
+                lineage.getDatasetsList().stream().map(DatasetRef::getRole).toList());
+        for (DatasetRef dataset : lineage.getDatasetsList()) {
+            assertTrue(dataset.getRowCount() > 0, dataset::toString);
+            assertTrue(dataset.getContentSha256().matches("[0-9a-f]{64}"), dataset::toString);
+        }
+        FeatureViewRef view = lineage.getFeatureViews(0);
+        assertEquals("origin_7d", view.getName());
+        assertTrue(view.getVersion() >= 1, view::toString);
+        int model = printed.indexOf(FlightsDemo.MODEL + "  aliases");
+        int run = printed.indexOf("run " + lineage.getRunId(), model);
+        int train = printed.indexOf(lineage.getDatasets(0).getContentSha256(), run);
+        int test = printed.indexOf(lineage.getDatasets(1).getContentSha256(), train);
+        int printedView = printed.indexOf("view origin_7d v" + view.getVersion(), test);
+        assertTrue(model >= 0 && run > model && train > run && test > train
+                && printedView > test, printed);
+    }
+
+    @Test
     void predict_unknownAirport_succeedsWithFeaturesMissing() {
         ManagedChannel channel = Channels.open(mesh.port(ServiceKind.INFERENCE));
         try {
@@ -171,6 +204,33 @@ class FlightsDemoIT {
         } finally {
             Channels.close(channel);
         }
+    }
+
+    private static Lineage productionLineage() {
+        ManagedChannel channel = Channels.open(mesh.port(ServiceKind.REGISTRY));
+        try {
+            return RegistryGrpc.newBlockingStub(channel).getVersion(GetVersionRequest.newBuilder()
+                    .setModel(FlightsDemo.MODEL)
+                    .setSelector(VersionSelector.newBuilder().setAlias("production"))
+                    .build()).getLineage();
+        } finally {
+            Channels.close(channel);
+        }
+    }
+
+    /** What {@code mlmesh models --run-dir <the demo's>} prints. */
+    private static String runModelsCommand() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream standardOut = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int exitCode = new CommandLine(new MlmeshCommand())
+                    .execute("models", "--run-dir", runDir.toString());
+            assertEquals(0, exitCode);
+        } finally {
+            System.setOut(standardOut);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     /** Writes to two streams: the test keeps the demo's output and still shows it. */

@@ -12,10 +12,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -157,6 +159,15 @@ public class ArtifactStore {
       Files.move(temp, pathOf(sha256), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("artifact store: cannot store " + sha256, e);
+    }
+  }
+
+  /** The digests of every stored artifact file, sorted. */
+  public List<String> storedSha256s() {
+    try (Stream<Path> files = Files.list(artifactsDir)) {
+      return files.map(file -> file.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("artifact store: cannot list " + artifactsDir, e);
     }
   }
 

@@ -39,7 +39,12 @@ public class Database {
   private static final Logger LOG = Logger.getLogger(Database.class);
   private static final int MAX_CONNECTIONS = 16;
   private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(10);
-  private static final String H2_OPTIONS = ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+  /**
+   * WRITE_DELAY=0: H2 otherwise writes commits to its file up to 500 ms later, so a registry
+   * killed right after answering a registration lost that version (RegistryCrashProcessIT).
+   */
+  private static final String H2_OPTIONS =
+      ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
   private static final String MIGRATIONS = "classpath:db/registry";
 
   private final AgroalDataSource dataSource;

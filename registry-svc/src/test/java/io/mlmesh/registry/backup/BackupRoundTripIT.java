@@ -22,8 +22,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Backup of an H2 registry restored into fresh H2 and PostgreSQL registries: everything comes
- * back, verified by digest; a damaged backup is refused before anything is written.
+ * Backups of H2 and PostgreSQL registries restored into fresh registries on the other store and
+ * the same: everything comes back, verified by digest; a backup taken during registrations is
+ * one consistent cut; a damaged backup is refused before anything is written.
  */
 class BackupRoundTripIT {
 
@@ -49,14 +57,7 @@ class BackupRoundTripIT {
   @BeforeEach
   void fillSourceAndBackUp() throws Exception {
     source = new StandaloneRegistry(tempDir.resolve("source"), "");
-    source.metadata.createModel("flights", "flight delays", Map.of("team", "ml"));
-    register(source, "flights", MODEL_BYTES, "first");
-    register(source, "flights", OTHER_BYTES, "second");
-    register(source, "flights", "dropped".getBytes(), "third");
-    source.metadata.deleteVersion("flights", 3);
-    source.metadata.setAlias("flights", "production", 1);
-    source.metadata.setAlias("flights", "candidate", 2);
-    register(source, "routes", OTHER_BYTES, "shares an artifact");
+    fill(source);
     backupDir = tempDir.resolve("backup");
     source.backups.backup(backupDir);
   }
@@ -70,7 +71,23 @@ class BackupRoundTripIT {
   @Test
   void restore_h2BackupIntoFreshH2_givesBackEverything() throws Exception {
     try (StandaloneRegistry target = new StandaloneRegistry(tempDir.resolve("h2"), "")) {
-      assertRestoresEverything(target);
+      assertRestoresEverything(source, backupDir, target);
+    }
+  }
+
+  @Test
+  void restore_postgresBackupIntoFreshH2_givesBackEverything() throws Exception {
+    runOnServer("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+    runOnServer("CREATE DATABASE " + DATABASE);
+    Path postgresBackup = tempDir.resolve("pg-backup");
+    try (StandaloneRegistry postgresSource =
+        new StandaloneRegistry(tempDir.resolve("pg-source"), SERVER_URL + DATABASE)) {
+      fill(postgresSource);
+      postgresSource.backups.backup(postgresBackup);
+
+      try (StandaloneRegistry target = new StandaloneRegistry(tempDir.resolve("h2"), "")) {
+        assertRestoresEverything(postgresSource, postgresBackup, target);
+      }
     }
   }
 
@@ -80,7 +97,54 @@ class BackupRoundTripIT {
     runOnServer("CREATE DATABASE " + DATABASE);
     Path dataDir = tempDir.resolve("pg");
     try (StandaloneRegistry target = new StandaloneRegistry(dataDir, SERVER_URL + DATABASE)) {
-      assertRestoresEverything(target);
+      assertRestoresEverything(source, backupDir, target);
+    }
+  }
+
+  @Test
+  void backup_duringConcurrentRegistrations_restoresOneConsistentCut() throws Exception {
+    int registrationCount = 40;
+    CountDownLatch someRegistered = new CountDownLatch(10);
+    ExecutorService writers = Executors.newFixedThreadPool(4);
+    List<Future<?>> registrations = new ArrayList<>();
+    for (int i = 0; i < registrationCount; i++) {
+      byte[] bytes = ("busy version " + i).getBytes();
+      registrations.add(writers.submit(() -> {
+        register(source, "busy", bytes, "busy");
+        someRegistered.countDown();
+      }));
+    }
+    assertTrue(someRegistered.await(60, TimeUnit.SECONDS));
+    Path busyBackup = tempDir.resolve("busy-backup");
+
+    BackupSummary backup = source.backups.backup(busyBackup);
+
+    for (Future<?> registration : registrations) {
+      registration.get(60, TimeUnit.SECONDS);
+    }
+    writers.shutdown();
+    assertEquals(registrationCount, source.metadata.listVersions("busy").size());
+    try (StandaloneRegistry target = new StandaloneRegistry(tempDir.resolve("busy"), "")) {
+      target.backups.restore(busyBackup);
+      RegistrySnapshot restored = target.snapshots.take();
+      List<Long> busyVersions = restored.versions().stream()
+          .filter(version -> version.model().equals("busy"))
+          .map(RegistrySnapshot.VersionRow::version).toList();
+      long createdEvents = restored.events().stream()
+          .filter(event -> event.model().equals("busy")
+              && event.kind() == EventKind.VERSION_CREATED)
+          .count();
+
+      assertEquals(backup.revision(), restored.revision());
+      assertTrue(busyVersions.size() >= 10, "versions in the backup: " + busyVersions);
+      assertEquals(LongStream.rangeClosed(1, busyVersions.size()).boxed().toList(),
+          busyVersions);
+      assertEquals(busyVersions.size(), createdEvents);
+      for (RegistrySnapshot.VersionRow version : restored.versions()) {
+        try (InputStream in = target.artifacts.open(version.artifact().sha256())) {
+          assertEquals(version.artifact().sha256(), sha256(in.readAllBytes()));
+        }
+      }
     }
   }
 
@@ -121,10 +185,23 @@ class BackupRoundTripIT {
     }
   }
 
-  private void assertRestoresEverything(StandaloneRegistry target) throws Exception {
-    RegistrySnapshot expected = source.snapshots.take();
+  /** Two models, a deleted version, two aliases and an artifact shared by two versions. */
+  private static void fill(StandaloneRegistry registry) {
+    registry.metadata.createModel("flights", "flight delays", Map.of("team", "ml"));
+    register(registry, "flights", MODEL_BYTES, "first");
+    register(registry, "flights", OTHER_BYTES, "second");
+    register(registry, "flights", "dropped".getBytes(), "third");
+    registry.metadata.deleteVersion("flights", 3);
+    registry.metadata.setAlias("flights", "production", 1);
+    registry.metadata.setAlias("flights", "candidate", 2);
+    register(registry, "routes", OTHER_BYTES, "shares an artifact");
+  }
 
-    BackupSummary restored = target.backups.restore(backupDir);
+  private static void assertRestoresEverything(StandaloneRegistry from, Path backup,
+      StandaloneRegistry target) throws Exception {
+    RegistrySnapshot expected = from.snapshots.take();
+
+    BackupSummary restored = target.backups.restore(backup);
 
     assertEquals(new BackupSummary(expected.revision(), 2, 3, 2,
         MODEL_BYTES.length + OTHER_BYTES.length), restored);

@@ -47,6 +47,23 @@ class ArtifactStoreTest {
   }
 
   @Test
+  void deleteUnreferenced_everyStoredFile_removesOnlyUnreferenced() throws Exception {
+    ArtifactStore store = new ArtifactStore(dataDir);
+    byte[] kept = "kept".getBytes();
+    byte[] orphan = "orphan".getBytes();
+    for (byte[] bytes : List.of(kept, orphan)) {
+      ArtifactUpload upload = store.beginUpload(declared(bytes));
+      upload.write(ByteBuffer.wrap(bytes));
+      store.commit(upload, upload.finish());
+    }
+
+    int removed = store.deleteUnreferenced(store.storedSha256s(), sha256(kept)::equals);
+
+    assertEquals(1, removed);
+    assertEquals(List.of(sha256(kept)), store.storedSha256s());
+  }
+
+  @Test
   void finish_wrongDigest_failsNamingDeclaredAndActual() throws Exception {
     ArtifactStore store = new ArtifactStore(dataDir);
     byte[] declaredBytes = "aaaa".getBytes();
