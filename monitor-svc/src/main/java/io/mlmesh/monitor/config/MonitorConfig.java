@@ -3,6 +3,7 @@ package io.mlmesh.monitor.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of monitor-svc, under {@code mlmesh.monitor}. */
 @ConfigMapping(prefix = "mlmesh.monitor")
@@ -22,6 +23,65 @@ public interface MonitorConfig {
 
     /** Drift tests, under {@code mlmesh.monitor.drift}; the defaults are Evidently's. */
     Drift drift();
+
+    /** The prediction log consumer and outcomes, under {@code mlmesh.monitor.feedback}. */
+    Feedback feedback();
+
+    /**
+     * Where predictions and outcomes live. Without a Redis URL the feedback loop is off and its
+     * RPCs answer UNAVAILABLE.
+     */
+    interface Feedback {
+
+        /** The Redis server of the prediction log and the stored rows; unset: off. */
+        Optional<String> redisUrl();
+
+        /** The stream inference-svc appends predictions to. */
+        @WithDefault("mlmesh:predictions")
+        String streamKey();
+
+        /** The consumer group reading the stream; created at the stream's start if absent. */
+        @WithDefault("monitor")
+        String consumerGroup();
+
+        /**
+         * This monitor's name in the group. Keep it stable across restarts: on start the
+         * consumer first re-reads the entries it read under this name and did not acknowledge.
+         */
+        @WithDefault("monitor-1")
+        String consumerName();
+
+        /**
+         * Entries another consumer of the group read and left unacknowledged for this long
+         * (a monitor renamed or gone) are taken over on start and stored by this one.
+         */
+        @WithDefault("5m")
+        Duration claimIdle();
+
+        /** Prefix of every key the monitor writes (predictions, outcomes, joined sets). */
+        @WithDefault("mlmesh:monitor:")
+        String keyPrefix();
+
+        /** How long predictions and outcomes are kept, from their last write. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** Stream entries read per call. */
+        @WithDefault("256")
+        int readBatchSize();
+
+        /** How long one read waits for new entries. */
+        @WithDefault("1s")
+        Duration readBlock();
+
+        /** How long the consumer waits before reading again after Redis failed. */
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        /** The longest one Redis command may take. */
+        @WithDefault("5s")
+        Duration redisTimeout();
+    }
 
     /** Thresholds and profile sizes of the drift tests (see core's DriftSettings). */
     interface Drift {

@@ -3,6 +3,9 @@ package io.mlmesh.monitor.grpc;
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import io.mlmesh.monitor.drift.DatasetComparer;
+import io.mlmesh.monitor.feedback.FeedbackLoop;
+import io.mlmesh.monitor.feedback.JoinedRow;
+import io.mlmesh.monitor.feedback.OutcomeResult;
 import io.mlmesh.monitor.store.OperationLatency;
 import io.mlmesh.monitor.store.ReceivedSpan;
 import io.mlmesh.monitor.store.ServiceTotals;
@@ -10,10 +13,16 @@ import io.mlmesh.monitor.store.Summary;
 import io.mlmesh.monitor.store.TraceStore;
 import io.mlmesh.monitor.v1.CompareDatasetsRequest;
 import io.mlmesh.monitor.v1.DatasetDrift;
+import io.mlmesh.monitor.v1.ExportOutcomesRequest;
+import io.mlmesh.monitor.v1.GetLiveQualityRequest;
 import io.mlmesh.monitor.v1.GetTraceRequest;
 import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
+import io.mlmesh.monitor.v1.LabelledPrediction;
+import io.mlmesh.monitor.v1.LiveQuality;
 import io.mlmesh.monitor.v1.MonitorGrpc;
 import io.mlmesh.monitor.v1.OperationSummary;
+import io.mlmesh.monitor.v1.RecordOutcomeRequest;
+import io.mlmesh.monitor.v1.RecordOutcomeResponse;
 import io.mlmesh.monitor.v1.ServiceSummary;
 import io.mlmesh.monitor.v1.Span;
 import io.mlmesh.monitor.v1.Trace;
@@ -25,9 +34,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code mlmesh.monitor.v1.Monitor}: what the received traces say, read from {@link TraceStore},
- * and whether data drifted ({@link DatasetComparer}). Runs on worker threads: a summary computes
- * percentiles for every operation under the store's lock, a comparison streams two training
- * sets from the feature store.
+ * whether data drifted ({@link DatasetComparer}), and how served predictions fare against
+ * their outcomes ({@link FeedbackLoop}). Runs on worker threads: a summary computes percentiles
+ * for every operation under the store's lock, a comparison streams two training sets from the
+ * feature store, the feedback calls wait for Redis.
  */
 @GrpcService
 public final class MonitorService extends MonitorGrpc.MonitorImplBase {
@@ -36,10 +46,12 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
 
     private final TraceStore store;
     private final DatasetComparer comparer;
+    private final FeedbackLoop feedback;
 
-    MonitorService(TraceStore store, DatasetComparer comparer) {
+    MonitorService(TraceStore store, DatasetComparer comparer, FeedbackLoop feedback) {
         this.store = store;
         this.comparer = comparer;
+        this.feedback = feedback;
     }
 
     @Override
@@ -87,6 +99,62 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
         }
 
         responseObserver.onNext(drift);
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void recordOutcome(RecordOutcomeRequest request,
+            StreamObserver<RecordOutcomeResponse> responseObserver) {
+        RecordOutcomeResponse response;
+        try {
+            OutcomeResult result = feedback.recordOutcome(request);
+            response = RecordOutcomeResponse.newBuilder()
+                    .setRequestId(request.getRequestId())
+                    .setJoined(result.joined())
+                    .setDuplicate(result.duplicate())
+                    .build();
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/RecordOutcome", e));
+            return;
+        }
+
+        responseObserver.onNext(response);
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void getLiveQuality(GetLiveQualityRequest request,
+            StreamObserver<LiveQuality> responseObserver) {
+        LiveQuality quality;
+        try {
+            quality = FeedbackProto.toProto(
+                    feedback.liveQuality(request.getModel(), request.getVersion()));
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/GetLiveQuality", e));
+            return;
+        }
+
+        responseObserver.onNext(quality);
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void exportOutcomes(ExportOutcomesRequest request,
+            StreamObserver<LabelledPrediction> responseObserver) {
+        List<JoinedRow> rows;
+        try {
+            rows = feedback.export(request.getModel(), request.getVersion());
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/ExportOutcomes", e));
+            return;
+        }
+
+        for (JoinedRow row : rows) {
+            responseObserver.onNext(FeedbackProto.toProto(row));
+        }
         responseObserver.onCompleted();
     }
 

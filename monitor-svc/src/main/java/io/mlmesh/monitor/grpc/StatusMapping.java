@@ -3,6 +3,8 @@ package io.mlmesh.monitor.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.mlmesh.monitor.drift.PeerFailure;
+import io.mlmesh.monitor.feedback.FeedbackUnavailableException;
+import io.mlmesh.monitor.feedback.OutcomeConflictException;
 import io.mlmesh.monitor.store.TraceNotFoundException;
 import org.jboss.logging.Logger;
 
@@ -16,8 +18,9 @@ final class StatusMapping {
 
     /**
      * Maps a failure to the status the caller sees: bad input to INVALID_ARGUMENT, an unknown
-     * trace to NOT_FOUND, a feature store failure to the code it chose (NOT_FOUND for an unknown
-     * source or view), anything else (a bug) to INTERNAL, logged with its stack trace.
+     * trace to NOT_FOUND, a conflicting outcome to FAILED_PRECONDITION, feedback off or its
+     * Redis down to UNAVAILABLE, a feature store failure to the code it chose (NOT_FOUND for an
+     * unknown source or view), anything else (a bug) to INTERNAL, logged with its stack trace.
      *
      * @param method the gRPC method that failed, for the log
      */
@@ -28,6 +31,13 @@ final class StatusMapping {
         }
         if (failure instanceof TraceNotFoundException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof OutcomeConflictException) {
+            return Status.FAILED_PRECONDITION.withDescription(failure.getMessage())
+                    .asRuntimeException();
+        }
+        if (failure instanceof FeedbackUnavailableException) {
+            return Status.UNAVAILABLE.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof PeerFailure peer) {
             LOG.warnf("peer call failed method=%s code=%s: %s", method, peer.code(),
