@@ -36,8 +36,37 @@ public interface InferenceConfig {
     @WithDefault("16777216")
     int maxRequestBytes();
 
+    /**
+     * Predictions of one row of missing values made on every newly loaded version before it
+     * serves, so that the first real call does not pay the engine's first-call cost.
+     */
+    @WithDefault("3")
+    int warmUpPredictions();
+
+    /** Following registry aliases: see {@code AliasWatch}. */
+    HotSwap hotSwap();
+
     /** Dynamic batching, the same for every model version. */
     Batching batching();
+
+    /** {@code mlmesh.inference.hot-swap.*}: reloading a model when its alias moves. */
+    interface HotSwap {
+
+        /**
+         * Whether a model loaded through an alias follows that alias: when it moves in the
+         * registry, the new version loads and warms up while the old one serves, then serves.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Wait before the first reconnect of a broken registry watch; doubles per failure. */
+        @WithDefault("500")
+        long reconnectInitialBackoffMillis();
+
+        /** The longest wait between reconnects of a registry watch. */
+        @WithDefault("30000")
+        long reconnectMaxBackoffMillis();
+    }
 
     /** {@code mlmesh.inference.batching.*}: see {@code BatchPolicy}. */
     interface Batching {

@@ -9,6 +9,8 @@ import io.mlmesh.inference.batching.QueuedRequest;
 import io.mlmesh.inference.model.ModelCatalog;
 import io.mlmesh.inference.model.ModelVersions;
 import io.mlmesh.inference.model.ServingModel;
+import io.mlmesh.inference.routing.EndpointRouter;
+import io.mlmesh.inference.routing.Route;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.oip.InferParameter;
 import io.mlmesh.oip.ModelInferRequest;
@@ -38,6 +40,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * client can reach LoadModel before any model exists; ModelReady says whether a model version
  * can infer. A model version given as {@code ""} means the model's default version.
  *
+ * <p>ModelInfer's {@code model_name} may name an endpoint (with an empty version): the
+ * parameter {@code routing_key}, else the request id, picks the variant, whose name comes back
+ * in the response parameter {@code variant}; shadows get copies of the tensor.
+ *
  * <p>Runs on worker threads ({@link Blocking}): XGBoost blocks.
  */
 @GrpcService
@@ -52,16 +58,22 @@ public class OpenInferenceGrpcService
     private static final String INPUT_DATATYPE = "FP32";
 
     private static final String PRIORITY = "priority";
+    private static final String ROUTING_KEY = "routing_key";
+    /** Response parameter naming the variant that answered, when model_name is an endpoint. */
+    static final String VARIANT = "variant";
 
     private final ModelCatalog catalog;
     private final BatchQueues queues;
+    private final EndpointRouter router;
     private final String serverVersion;
 
     @Inject
     public OpenInferenceGrpcService(ModelCatalog catalog, BatchQueues queues,
+            EndpointRouter router,
             @ConfigProperty(name = "quarkus.application.version") String serverVersion) {
         this.catalog = catalog;
         this.queues = queues;
+        this.router = router;
         this.serverVersion = serverVersion;
     }
 
@@ -144,21 +156,50 @@ public class OpenInferenceGrpcService
         }
 
         Priority priority = priorityOf(request);
-        ServingModel model = catalog.resolve(request.getModelName(),
-                parseVersion(request.getModelVersion()));
+        Route route = router.route(request.getModelName(),
+                parseVersion(request.getModelVersion()), () -> routingKeyOf(request));
+        ServingModel model = route.model();
         InferTensors.Batch batch = InferTensors.decode(request, model.width(),
                 "model '" + model.name() + "' version " + model.version());
-        QueuedRequest queued = queues.queueOf(model).submit(batch.values(), batch.rows(),
-                priority, CallerDeadline.remainingNanos());
+        QueuedRequest queued = route.submit(queues, batch.values(), batch.rows(), priority,
+                CallerDeadline.remainingNanos());
+        route.mirror(queued.scores(), batch.rows(), shadow -> shadowRows(shadow, batch));
         return new Scoring<>(queued, scores -> {
             ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
                     .setModelName(model.name())
                     .setModelVersion(Long.toString(model.version()))
                     .setId(request.getId())
                     .putAllParameters(request.getParametersMap());
+            if (!route.endpoint().isEmpty()) {
+                response.putParameters(VARIANT, InferParameter.newBuilder()
+                        .setStringParam(route.variant()).build());
+            }
             InferTensors.encode(scores, batch.raw(), response);
             return response.build();
         });
+    }
+
+    /**
+     * The key that picks an endpoint's variant: {@code parameters["routing_key"]} (a string),
+     * else the request id; empty (a random pick) when neither is set.
+     */
+    private static String routingKeyOf(ModelInferRequest request) {
+        InferParameter key = request.getParametersMap().get(ROUTING_KEY);
+        if (key != null && key.hasStringParam() && !key.getStringParam().isEmpty()) {
+            return key.getStringParam();
+        }
+        return request.getId();
+    }
+
+    /** The request's tensor for a shadow version, which must take the same input width. */
+    private static float[] shadowRows(ServingModel shadow, InferTensors.Batch batch) {
+        if (shadow.width() * batch.rows() != batch.values().length) {
+            throw InferenceException.failedPrecondition("shadow model '" + shadow.name()
+                    + "' version " + shadow.version() + " takes " + shadow.width()
+                    + " inputs per row, the request has "
+                    + batch.values().length / batch.rows());
+        }
+        return batch.values();
     }
 
     /** The batch queue level of {@code parameters["priority"]}: int64 or uint64, 0 or 1. */

@@ -19,7 +19,17 @@ import io.mlmesh.inference.model.ModelSelector;
 import io.mlmesh.inference.model.ModelVersions;
 import io.mlmesh.inference.model.RequestSchema;
 import io.mlmesh.inference.model.ServingModel;
+import io.mlmesh.inference.predictionlog.PredictionLog;
+import io.mlmesh.inference.predictionlog.RequestIds;
+import io.mlmesh.inference.routing.EndpointRouter;
+import io.mlmesh.inference.routing.Route;
+import io.mlmesh.inference.v1.DeleteEndpointRequest;
+import io.mlmesh.inference.v1.DeleteEndpointResponse;
+import io.mlmesh.inference.v1.EndpointStatus;
 import io.mlmesh.inference.v1.FieldValue;
+import io.mlmesh.inference.v1.GetEndpointRequest;
+import io.mlmesh.inference.v1.ListEndpointsRequest;
+import io.mlmesh.inference.v1.ListEndpointsResponse;
 import io.mlmesh.inference.v1.ListModelsRequest;
 import io.mlmesh.inference.v1.ListModelsResponse;
 import io.mlmesh.inference.v1.LoadModelRequest;
@@ -27,11 +37,13 @@ import io.mlmesh.inference.v1.LoadedModel;
 import io.mlmesh.inference.v1.PredictRequest;
 import io.mlmesh.inference.v1.PredictResponse;
 import io.mlmesh.inference.v1.PredictorGrpc;
+import io.mlmesh.inference.v1.SetEndpointRequest;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * mlmesh's Predictor: raw request fields in, online features joined, core's vectorizer (the
@@ -45,14 +57,15 @@ import java.util.Map;
  * store does not know is not an error: its features are missing (NaN) and XGBoost's learned
  * missing-value branches decide, as they did for training rows without those features.
  *
+ * <p>{@code model} may name an endpoint ({@link EndpointRouter}): the routing key picks the
+ * variant whose version answers, the response names the variant, and sampled copies go to the
+ * endpoint's shadows off this thread. The endpoint RPCs manage endpoints.
+ *
  * <p>Runs on worker threads ({@link Blocking}): the feature store call and XGBoost block.
  */
 @GrpcService
 @Blocking
 public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
-
-    /** The variant of a model served without a traffic split. */
-    static final String DEFAULT_VARIANT = "default";
 
     private static final String STATUS_PREFIX = "FEATURE_STATUS_";
     private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
@@ -62,14 +75,19 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
     private final ModelLoader loader;
     private final FeatureStoreReader featureStore;
     private final BatchQueues queues;
+    private final EndpointRouter router;
+
+    @Inject
+    PredictionLog predictionLog;
 
     @Inject
     public PredictorGrpcService(ModelCatalog catalog, ModelLoader loader,
-            FeatureStoreReader featureStore, BatchQueues queues) {
+            FeatureStoreReader featureStore, BatchQueues queues, EndpointRouter router) {
         this.catalog = catalog;
         this.loader = loader;
         this.featureStore = featureStore;
         this.queues = queues;
+        this.router = router;
     }
 
     @Override
@@ -89,7 +107,39 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
         StatusMapper.respond(observer, this::listModels);
     }
 
+    @Override
+    public void setEndpoint(SetEndpointRequest request,
+            StreamObserver<EndpointStatus> observer) {
+        StatusMapper.respond(observer, () -> EndpointProtos.toProto(
+                router.set(EndpointProtos.fromProto(request.getEndpoint()))));
+    }
+
+    @Override
+    public void getEndpoint(GetEndpointRequest request,
+            StreamObserver<EndpointStatus> observer) {
+        StatusMapper.respond(observer,
+                () -> EndpointProtos.toProto(router.get(request.getName())));
+    }
+
+    @Override
+    public void listEndpoints(ListEndpointsRequest request,
+            StreamObserver<ListEndpointsResponse> observer) {
+        StatusMapper.respond(observer, () -> ListEndpointsResponse.newBuilder()
+                .addAllEndpoints(router.list().stream().map(EndpointProtos::toProto).toList())
+                .build());
+    }
+
+    @Override
+    public void deleteEndpoint(DeleteEndpointRequest request,
+            StreamObserver<DeleteEndpointResponse> observer) {
+        StatusMapper.respond(observer, () -> {
+            router.delete(request.getName());
+            return DeleteEndpointResponse.getDefaultInstance();
+        });
+    }
+
     private Scoring<PredictResponse> submit(PredictRequest request) {
+        long receivedNanos = System.nanoTime();
         if (request.getModel().isEmpty()) {
             throw InferenceException.invalid("model is empty");
         }
@@ -99,7 +149,9 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
         }
 
         Priority priority = Priority.of(request.getPriority(), "priority");
-        ServingModel model = catalog.resolve(request.getModel(), request.getVersion());
+        Route route = router.route(request.getModel(), request.getVersion(),
+                () -> routingKeyOf(request));
+        ServingModel model = route.model();
         Map<String, FieldValue> fields = request.getFieldsMap();
         checkFields(model.requestSchema(), fields);
         OnlineFeatures online = featureStore.read(model.onlineFeatures(),
@@ -107,10 +159,52 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
                 request.hasAsOf() ? request.getAsOf() : null);
         float[] input = model.vectorizer().vectorize(
                 new RequestRow(fields, model.onlineFeatures(), online.values()));
-        QueuedRequest queued = queues.queueOf(model).submit(input, 1, priority,
+        QueuedRequest queued = route.submit(queues, input, 1, priority,
                 CallerDeadline.remainingNanos());
-        return new Scoring<>(queued,
-                scores -> response(request, model, scores[0], input, online));
+        route.mirror(queued.scores(), 1, shadow -> shadowInput(shadow, model, request, online));
+        return new Scoring<>(queued, scores -> logged(request, model, online, receivedNanos,
+                response(request, route, scores[0], input, online)));
+    }
+
+    /**
+     * The key that picks an endpoint's variant: {@code routing_key}, else {@code request_id},
+     * else the entity keys in column order; empty (a random pick) when none is set.
+     */
+    private static String routingKeyOf(PredictRequest request) {
+        if (!request.getRoutingKey().isEmpty()) {
+            return request.getRoutingKey();
+        }
+        if (!request.getRequestId().isEmpty()) {
+            return request.getRequestId();
+        }
+        return request.getEntityKeysCount() == 0
+                ? ""
+                : new TreeMap<>(request.getEntityKeysMap()).toString();
+    }
+
+    /**
+     * The request vectorized for a shadow version, on a shadow thread: the primary's online
+     * features when the shadow reads the same views, else its own read.
+     */
+    private float[] shadowInput(ServingModel shadow, ServingModel primary,
+            PredictRequest request, OnlineFeatures primaryOnline) {
+        Map<String, FieldValue> fields = request.getFieldsMap();
+        checkFields(shadow.requestSchema(), fields);
+        OnlineFeatures online = shadow.onlineFeatures().views()
+                .equals(primary.onlineFeatures().views())
+                ? primaryOnline
+                : featureStore.read(shadow.onlineFeatures(),
+                        entityKeys(shadow.onlineFeatures(), request),
+                        request.hasAsOf() ? request.getAsOf() : null);
+        return shadow.vectorizer().vectorize(
+                new RequestRow(fields, shadow.onlineFeatures(), online.values()));
+    }
+
+    /** Hands the finished prediction to the prediction log (never blocks) and returns it. */
+    private PredictResponse logged(PredictRequest request, ServingModel model,
+            OnlineFeatures online, long receivedNanos, PredictResponse response) {
+        predictionLog.offer(request, model.onlineFeatures(), online, receivedNanos, response);
+        return response;
     }
 
     private static void checkFields(RequestSchema schema, Map<String, FieldValue> fields) {
@@ -163,14 +257,16 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
         return keys;
     }
 
-    private static PredictResponse response(PredictRequest request, ServingModel model,
+    private static PredictResponse response(PredictRequest request, Route route,
             float score, float[] input, OnlineFeatures online) {
+        ServingModel model = route.model();
         PredictResponse.Builder response = PredictResponse.newBuilder()
                 .setScore(score)
                 .setModel(model.name())
                 .setVersion(model.version())
-                .setRequestId(request.getRequestId())
-                .setVariant(DEFAULT_VARIANT);
+                .setRequestId(RequestIds.orNew(request.getRequestId()))
+                .setVariant(route.variant())
+                .setEndpoint(route.endpoint());
         if (!request.getReturnFeatures()) {
             return response.build();
         }
@@ -209,10 +305,23 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
     private ListModelsResponse listModels() {
         ListModelsResponse.Builder response = ListModelsResponse.newBuilder();
         for (ModelVersions versions : catalog.list()) {
+            ServingModel servingDefault = versions.servingDefault();
             versions.byVersion().values().forEach(model -> response.addModels(
-                    toProto(model, model == versions.servingDefault())));
+                    model == servingDefault
+                            ? withSwapFailure(toProto(model, true))
+                            : toProto(model, false)));
         }
         return response.build();
+    }
+
+    /** The serving default with the hot swap its alias could not make, if any. */
+    private LoadedModel withSwapFailure(LoadedModel servingDefault) {
+        return catalog.swapFailureOf(servingDefault.getModel())
+                .map(failure -> servingDefault.toBuilder()
+                        .setSwapFailedVersion(failure.version())
+                        .setSwapFailure(failure.reason())
+                        .build())
+                .orElse(servingDefault);
     }
 
     private static LoadedModel toProto(ServingModel model, boolean servingDefault) {

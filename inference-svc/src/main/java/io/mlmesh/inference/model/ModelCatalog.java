@@ -4,6 +4,7 @@ import io.mlmesh.inference.InferenceException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link ModelVersions}: a load swaps it in one step, so a request sees either the old default
  * or the new one, never a mix, and a request already holding the old version finishes on it.
  *
+ * <p>It also keeps, per model, the last refused hot swap ({@link SwapFailure}) until a later
+ * swap succeeds, so that ListModels shows why an alias move did not take effect.
+ *
  * <p>Any thread may call any method; reads take no lock.
  */
 @ApplicationScoped
@@ -20,6 +24,7 @@ public class ModelCatalog {
 
     private final ConcurrentMap<String, AtomicReference<ModelVersions>> models =
             new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, SwapFailure> swapFailures = new ConcurrentHashMap<>();
 
     /** Adds a loaded version and makes it the model's default. */
     public void install(ServingModel model) {
@@ -59,6 +64,21 @@ public class ModelCatalog {
             throw InferenceException.notFound("model '" + name + "' is not loaded");
         }
         return versions;
+    }
+
+    /** Records that a model's alias moved to a version that could not be loaded. */
+    public void recordSwapFailure(String name, SwapFailure failure) {
+        swapFailures.put(name, failure);
+    }
+
+    /** Forgets a model's refused swap once its alias target serves. */
+    public void clearSwapFailure(String name) {
+        swapFailures.remove(name);
+    }
+
+    /** The model's last refused swap since its alias target last served, if any. */
+    public Optional<SwapFailure> swapFailureOf(String name) {
+        return Optional.ofNullable(swapFailures.get(name));
     }
 
     /** Every loaded model's versions, by model name. */

@@ -17,7 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -25,7 +27,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads a registry version into the {@link ModelCatalog}: resolve the version, download and
- * verify the artifact, open the bundle and the booster, then swap it in as the default.
+ * verify the artifact, open the bundle and the booster, warm it up with a few predictions on a
+ * row of missing values (so the first real call does not pay the engine's first-call cost),
+ * then swap it in as the default and tell {@link AliasWatch} which alias, if any, it follows.
  *
  * <p>Every step that can fail runs before the swap, so a refused version (unknown, corrupt,
  * unreadable) leaves the version already serving untouched. The artifact is downloaded by the
@@ -42,20 +46,30 @@ public class ModelLoader {
     private final RegistryBlockingStub registry;
     private final ModelCatalog catalog;
     private final long registryTimeoutMillis;
+    private final int warmUpPredictions;
     private final Clock clock;
+    private final Consumer<ServingModel> onServed;
 
     @Inject
     public ModelLoader(@GrpcClient("registry") RegistryBlockingStub registry,
-            ModelCatalog catalog, InferenceConfig config) {
-        this(registry, catalog, config.registryTimeoutMillis(), Clock.systemUTC());
+            ModelCatalog catalog, InferenceConfig config, AliasWatch aliasWatch) {
+        this(registry, catalog, config.registryTimeoutMillis(), config.warmUpPredictions(),
+                Clock.systemUTC(), aliasWatch::follow);
     }
 
+    /**
+     * A loader with explicit settings.
+     *
+     * @param onServed told of every version {@link #load} made the default
+     */
     ModelLoader(RegistryBlockingStub registry, ModelCatalog catalog, long registryTimeoutMillis,
-            Clock clock) {
+            int warmUpPredictions, Clock clock, Consumer<ServingModel> onServed) {
         this.registry = registry;
         this.catalog = catalog;
         this.registryTimeoutMillis = registryTimeoutMillis;
+        this.warmUpPredictions = warmUpPredictions;
         this.clock = clock;
+        this.onServed = onServed;
     }
 
     /**
@@ -71,17 +85,37 @@ public class ModelLoader {
         }
 
         ModelVersion version = fetchVersion(model, selector);
-        String label = "model '" + model + "' version " + version.getVersion();
-        byte[] artifact = download(version, label);
-        ServingModel serving = open(version, artifact, selector.alias(), label);
+        ServingModel serving = prepare(version, selector.alias());
         catalog.install(serving);
         LOG.infof("model loaded model=%s version=%d alias=%s sha256=%s inputs=%d", model,
                 version.getVersion(), selector.alias(), serving.artifactSha256(),
                 serving.width());
+        onServed.accept(serving);
         return serving;
     }
 
-    private ModelVersion fetchVersion(String model, ModelSelector selector) {
+    /**
+     * A version ready to serve but not yet serving: artifact downloaded by number and verified,
+     * bundle and booster opened, engine warmed up. Nothing in the catalog changes.
+     *
+     * @param alias the alias it is loaded through, empty for none
+     * @throws InferenceException as {@link #load} does
+     */
+    ServingModel prepare(ModelVersion version, String alias) {
+        String label = "model '" + version.getModel() + "' version " + version.getVersion();
+        byte[] artifact = download(version, label);
+        ServingModel serving = open(version, artifact, alias, label);
+        warmUp(serving);
+        return serving;
+    }
+
+    /**
+     * The registry's description of the version a selector picks now.
+     *
+     * @throws InferenceException NOT_FOUND or INVALID_ARGUMENT for a bad selector,
+     *     UNAVAILABLE or DEADLINE_EXCEEDED when the registry does not answer
+     */
+    ModelVersion fetchVersion(String model, ModelSelector selector) {
         GetVersionRequest request = GetVersionRequest.newBuilder()
                 .setModel(model)
                 .setSelector(selector.toRegistry())
@@ -134,6 +168,14 @@ public class ModelLoader {
         } catch (IllegalArgumentException e) {
             throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
                     "bundle of " + label + " is inconsistent: " + e.getMessage(), e);
+        }
+    }
+
+    private void warmUp(ServingModel serving) {
+        float[] missing = new float[serving.width()];
+        Arrays.fill(missing, Float.NaN);
+        for (int prediction = 0; prediction < warmUpPredictions; prediction++) {
+            serving.predict(missing, 1);
         }
     }
 

@@ -23,6 +23,8 @@ import io.mlmesh.inference.features.OnlineFeaturePlan;
 import io.mlmesh.inference.model.ModelCatalog;
 import io.mlmesh.inference.model.RequestSchema;
 import io.mlmesh.inference.model.ServingModel;
+import io.mlmesh.inference.routing.EndpointRouter;
+import io.mlmesh.inference.routing.RoutingSettings;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.oip.InferTensorContents;
 import io.mlmesh.oip.ModelInferRequest;
@@ -73,8 +75,10 @@ class BatchedInferGrpcTest {
         catalog.install(model);
         queues = new BatchQueues(new BatchPolicy(64, 0, List.of(), 100, POLICY_TIMEOUT_MILLIS),
                 new SimpleMeterRegistry(), serving -> slowOnMarker(serving));
+        EndpointRouter router = new EndpointRouter(catalog, queues, new SimpleMeterRegistry(),
+                new RoutingSettings(10, 1, 1000));
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new OpenInferenceGrpcService(catalog, queues, "test"))
+                .addService(new OpenInferenceGrpcService(catalog, queues, router, "test"))
                 .build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
                 .usePlaintext().build();

@@ -64,8 +64,8 @@ class ModelPreloaderTest {
     }
 
     private static ModelLoader loaderOn(ManagedChannel channel, ModelCatalog catalog) {
-        return new ModelLoader(RegistryGrpc.newBlockingStub(channel), catalog, 5000,
-                Clock.systemUTC());
+        return new ModelLoader(RegistryGrpc.newBlockingStub(channel), catalog, 5000, 1,
+                Clock.systemUTC(), served -> { });
     }
 
     private static ManagedChannel channelTo(int port) {
