@@ -76,18 +76,18 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
     private final FeatureStoreReader featureStore;
     private final BatchQueues queues;
     private final EndpointRouter router;
-
-    @Inject
-    PredictionLog predictionLog;
+    private final PredictionLog predictionLog;
 
     @Inject
     public PredictorGrpcService(ModelCatalog catalog, ModelLoader loader,
-            FeatureStoreReader featureStore, BatchQueues queues, EndpointRouter router) {
+            FeatureStoreReader featureStore, BatchQueues queues, EndpointRouter router,
+            PredictionLog predictionLog) {
         this.catalog = catalog;
         this.loader = loader;
         this.featureStore = featureStore;
         this.queues = queues;
         this.router = router;
+        this.predictionLog = predictionLog;
     }
 
     @Override

@@ -101,7 +101,7 @@ class EndpointRoutingGrpcTest {
                 meters, this::scorerOf);
         router = new EndpointRouter(catalog, queues, meters, new RoutingSettings(64, 1, 60_000));
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new PredictorGrpcService(catalog, null, null, queues, router))
+                .addService(new PredictorGrpcService(catalog, null, null, queues, router, null))
                 .addService(new OpenInferenceGrpcService(catalog, queues, router, "test"))
                 .build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
