@@ -172,6 +172,21 @@ MLMESH_MONITOR_MAX_SPANS_PER_TRACE: {{ .Values.monitor.maxSpansPerTrace | quote 
       optional: true
 {{- end -}}
 
+{{/*
+training-svc's registry token, from key training-token of the registry auth Secret: rendered
+there from the first writer token, or provided in an existing Secret. Absent when neither is set.
+*/}}
+{{- define "mlmesh.secretEnv.training" -}}
+{{- if or .Values.registry.auth.existingSecret .Values.registry.auth.writerTokens -}}
+- name: MLMESH_TRAINING_REGISTRY_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.registry.auth.existingSecret | default (include "mlmesh.componentName" (list . "registry-auth")) }}
+      key: training-token
+      optional: true
+{{- end -}}
+{{- end -}}
+
 {{- define "mlmesh.secretEnv.registry" -}}
 {{- $authSecret := .Values.registry.auth.existingSecret | default (include "mlmesh.componentName" (list . "registry-auth")) -}}
 - name: MLMESH_REGISTRY_AUTH_WRITER_TOKENS

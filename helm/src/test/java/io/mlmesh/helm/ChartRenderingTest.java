@@ -207,6 +207,41 @@ class ChartRenderingTest {
     }
 
     @Test
+    void render_writerTokensSet_trainingReadsFirstWriterTokenFromSecret() {
+        RenderedChart chart = RenderedChart.render(List.of(), Map.of(
+                "registry.auth.writerTokens[0]", "w-token-1",
+                "registry.auth.writerTokens[1]", "w-token-2"));
+
+        Secret tokens = chart.named(Secret.class, "registry-auth");
+        assertEquals("w-token-1", tokens.getStringData().get("training-token"));
+        EnvVar token = trainingEnv(chart).get("MLMESH_TRAINING_REGISTRY_TOKEN");
+        assertNull(token.getValue());
+        assertEquals("mlmesh-registry-auth", token.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("training-token", token.getValueFrom().getSecretKeyRef().getKey());
+        assertFalse(chart.all(ConfigMap.class).toString().contains("w-token-1"));
+    }
+
+    @Test
+    void render_existingAuthSecret_trainingReadsItsTrainingTokenKey() {
+        RenderedChart chart = render("external-stores.yaml");
+
+        EnvVar token = trainingEnv(chart).get("MLMESH_TRAINING_REGISTRY_TOKEN");
+        assertEquals("mlmesh-registry-tokens", token.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("training-token", token.getValueFrom().getSecretKeyRef().getKey());
+        assertTrue(token.getValueFrom().getSecretKeyRef().getOptional());
+    }
+
+    @Test
+    void render_noRegistryTokens_trainingGetsNoTokenAndSecretNoTrainingKey() {
+        RenderedChart chart = RenderedChart.render();
+
+        assertEquals(Map.of(), trainingEnv(chart));
+        assertFalse(chart.named(Secret.class, "registry-auth").getStringData()
+                .containsKey("training-token"));
+        assertFalse(chart.settings("training-svc").containsKey("MLMESH_TRAINING_REGISTRY_TOKEN"));
+    }
+
+    @Test
     void render_defaults_peersAndTracingPointAtChartServices() {
         RenderedChart chart = render("");
 
@@ -338,6 +373,11 @@ class ChartRenderingTest {
 
     private static Map<String, EnvVar> secretEnv(RenderedChart chart) {
         return RenderedChart.container(chart.named(Deployment.class, "registry-svc")).getEnv()
+                .stream().collect(Collectors.toMap(EnvVar::getName, env -> env));
+    }
+
+    private static Map<String, EnvVar> trainingEnv(RenderedChart chart) {
+        return RenderedChart.container(chart.named(Deployment.class, "training-svc")).getEnv()
                 .stream().collect(Collectors.toMap(EnvVar::getName, env -> env));
     }
 

@@ -33,7 +33,8 @@ public class AuthInterceptor implements ServerInterceptor {
   private static final Map<String, Role> NEEDED_ROLES = Stream.concat(
       Stream.of(RegistryGrpc.getCreateModelMethod(), RegistryGrpc.getRegisterVersionMethod(),
               RegistryGrpc.getSetAliasMethod(), RegistryGrpc.getDeleteAliasMethod(),
-              RegistryGrpc.getDeleteVersionMethod())
+              RegistryGrpc.getDeleteVersionMethod(), RegistryGrpc.getUpdateModelMethod(),
+              RegistryGrpc.getUpdateVersionMethod())
           .map(method -> Map.entry(method, Role.WRITER)),
       Stream.of(RegistryGrpc.getDeleteModelMethod(), RegistryGrpc.getBackupMethod(),
               RegistryGrpc.getRestoreMethod())

@@ -6,6 +6,7 @@ import io.mlmesh.registry.backup.BackupService;
 import io.mlmesh.registry.events.EventHub;
 import io.mlmesh.registry.store.ArtifactStore;
 import io.mlmesh.registry.store.Deletion;
+import io.mlmesh.registry.store.MetadataEdit;
 import io.mlmesh.registry.store.MetadataStore;
 import io.mlmesh.registry.store.Names;
 import io.mlmesh.registry.store.RegistryException;
@@ -34,12 +35,15 @@ import io.mlmesh.registry.v1.RestoreRequest;
 import io.mlmesh.registry.v1.SearchVersionsRequest;
 import io.mlmesh.registry.v1.SearchVersionsResponse;
 import io.mlmesh.registry.v1.SetAliasRequest;
+import io.mlmesh.registry.v1.UpdateModelRequest;
+import io.mlmesh.registry.v1.UpdateVersionRequest;
 import io.mlmesh.registry.v1.WatchRequest;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.io.InputStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -193,6 +197,32 @@ public class RegistryGrpcService extends RegistryGrpc.RegistryImplBase {
           .setVersionsDeleted(deletion.versionCount())
           .setArtifactsDeleted(removed)
           .build();
+    });
+  }
+
+  @Override
+  public void updateModel(UpdateModelRequest request, StreamObserver<Model> response) {
+    respond(response, () -> {
+      String name = Names.requireValid("name", request.getName());
+      Optional<String> description = request.hasDescription()
+          ? Optional.of(request.getDescription()) : Optional.empty();
+      MetadataEdit edit = MetadataEdit.of(
+          description, request.getSetTagsMap(), request.getRemoveTagKeysList());
+      return ProtoMapper.toProto(metadata.updateModel(name, edit));
+    });
+  }
+
+  @Override
+  public void updateVersion(UpdateVersionRequest request,
+      StreamObserver<ModelVersion> response) {
+    respond(response, () -> {
+      String model = Names.requireValid("model", request.getModel());
+      long version = ProtoMapper.requireVersion("version", request.getVersion());
+      Optional<String> description = request.hasDescription()
+          ? Optional.of(request.getDescription()) : Optional.empty();
+      MetadataEdit edit = MetadataEdit.of(
+          description, request.getSetTagsMap(), request.getRemoveTagKeysList());
+      return ProtoMapper.toProto(metadata.updateVersion(model, version, edit));
     });
   }
 

@@ -220,6 +220,51 @@ public class MetadataStore {
   }
 
   /**
+   * Applies {@code edit} to a model's description and tags and returns the model as it is now.
+   *
+   * @throws RegistryException NOT_FOUND when the model does not exist
+   */
+  public ModelRecord updateModel(String name, MetadataEdit edit) {
+    ModelRecord updated = change(now(), connection -> {
+      lockModel(connection, name);
+      ModelRecord current = findModel(connection, name);
+      execute(connection, "UPDATE models SET description = ?, tags_json = ? WHERE name = ?",
+          edit.descriptionAfter(current.description()), toJson(edit.applyTo(current.tags())),
+          name);
+      ModelRecord changed = withAliases(findModel(connection, name),
+          aliasesOfModel(connection, name));
+      return new Change<>(changed, EventKind.MODEL_UPDATED, name, 0, "");
+    });
+    LOG.infof("model updated model=%s tags_set=%d tags_removed=%d", name,
+        edit.setTags().size(), edit.removeTagKeys().size());
+    return updated;
+  }
+
+  /**
+   * Applies {@code edit} to a version's description and tags and returns the version as it is
+   * now; its params, metrics, lineage and artifact stay as they are.
+   *
+   * @throws RegistryException NOT_FOUND for an unknown model or version
+   */
+  public VersionRecord updateVersion(String model, long version, MetadataEdit edit) {
+    VersionRecord updated = change(now(), connection -> {
+      lockModel(connection, model);
+      VersionMetadata current = findVersion(connection, model, version).metadata();
+      VersionMetadata edited = new VersionMetadata(current.params(), current.metrics(),
+          edit.applyTo(current.tags()), edit.descriptionAfter(current.description()),
+          current.lineage());
+      execute(connection,
+          "UPDATE model_versions SET metadata_json = ? WHERE model = ? AND version = ?",
+          toJson(edited), model, version);
+      VersionRecord changed = findVersion(connection, model, version);
+      return new Change<>(changed, EventKind.VERSION_UPDATED, model, version, "");
+    });
+    LOG.infof("version updated model=%s version=%d tags_set=%d tags_removed=%d", model,
+        version, edit.setTags().size(), edit.removeTagKeys().size());
+    return updated;
+  }
+
+  /**
    * Deletes one version; its number is never handed out again.
    *
    * @throws RegistryException NOT_FOUND for an unknown model or version; PRECONDITION_FAILED

@@ -14,21 +14,26 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.mlmesh.registry.v1.BackupRequest;
 import io.mlmesh.registry.v1.CreateModelRequest;
 import io.mlmesh.registry.v1.DeleteModelRequest;
 import io.mlmesh.registry.v1.GetModelRequest;
+import io.mlmesh.registry.v1.GetVersionRequest;
 import io.mlmesh.registry.v1.ListModelsRequest;
 import io.mlmesh.registry.v1.ModelVersion;
 import io.mlmesh.registry.v1.RegistryGrpc;
 import io.mlmesh.registry.v1.RestoreRequest;
 import io.mlmesh.registry.v1.SetAliasRequest;
+import io.mlmesh.registry.v1.UpdateModelRequest;
+import io.mlmesh.registry.v1.UpdateVersionRequest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +122,37 @@ class RegistryAuthTest {
   }
 
   @Test
+  void updates_withoutToken_failUnauthenticatedAndChangeNothing() throws Exception {
+    String name = uniqueName("no-token-update");
+    byte[] bytes = "bytes".getBytes();
+    upload(withToken(RegistryGrpc.newStub(channel), WRITER_TOKEN),
+        List.of(headerChunk(header(name, bytes).toBuilder().putTags("stage", "dev").build()),
+            dataChunk(bytes))).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    assertStatus(Status.Code.UNAUTHENTICATED, "authorization: UpdateModel needs a bearer token"
+        + " with the writer role, none was sent", () -> anonymous.updateModel(
+            UpdateModelRequest.newBuilder().setName(name).setDescription("changed").build()));
+    assertStatus(Status.Code.UNAUTHENTICATED, "authorization: UpdateVersion needs a bearer"
+        + " token with the writer role, none was sent", () -> anonymous.updateVersion(
+            updateStage(name, "prod")));
+    assertEquals("", anonymous.getModel(getModel(name)).getDescription());
+    assertEquals(Map.of("stage", "dev"), versionTags(name));
+  }
+
+  @Test
+  void updateVersion_writerToken_changesTags() throws Exception {
+    String name = uniqueName("writer-update");
+    byte[] bytes = "bytes".getBytes();
+    upload(withToken(RegistryGrpc.newStub(channel), WRITER_TOKEN),
+        List.of(headerChunk(header(name, bytes)), dataChunk(bytes)))
+        .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    writer.updateVersion(updateStage(name, "prod"));
+
+    assertEquals(Map.of("stage", "prod"), versionTags(name));
+  }
+
+  @Test
   void adminOperations_writerToken_failPermissionDeniedAndChangeNothing() {
     String name = uniqueName("writer-only");
     writer.createModel(createModel(name));
@@ -144,8 +180,17 @@ class RegistryAuthTest {
         () -> anonymous.getModel(getModel(name)));
   }
 
-  private static RegistryGrpc.RegistryBlockingStub withToken(
-      RegistryGrpc.RegistryBlockingStub stub, String token) {
+  private Map<String, String> versionTags(String model) {
+    return anonymous.getVersion(GetVersionRequest.newBuilder().setModel(model).build())
+        .getTagsMap();
+  }
+
+  private static UpdateVersionRequest updateStage(String model, String stage) {
+    return UpdateVersionRequest.newBuilder().setModel(model).setVersion(1)
+        .putSetTags("stage", stage).build();
+  }
+
+  private static <S extends AbstractStub<S>> S withToken(S stub, String token) {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + token);

@@ -6,4 +6,4 @@ import io.quarkus.test.junit.TestProfile;
 /** The registry contract with metadata in an H2 file. */
 @QuarkusTest
 @TestProfile(StoreProfiles.H2.class)
-class RegistryServiceH2Test extends RegistryChangesContract {}
+class RegistryServiceH2Test extends RegistryUpdatesContract {}

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The registry contract with metadata in PostgreSQL, whose schema Flyway created. */
 @QuarkusTest
 @TestProfile(StoreProfiles.Postgres.class)
-class RegistryServicePostgresIT extends RegistryChangesContract {
+class RegistryServicePostgresIT extends RegistryUpdatesContract {
 
   private static final Path MIGRATIONS = Path.of("src/main/resources/db/registry");
 

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of training-svc, under {@code mlmesh.training}. */
 @ConfigMapping(prefix = "mlmesh.training")
@@ -19,4 +20,11 @@ public interface TrainingConfig {
      */
     @WithDefault("10m")
     Duration peerTimeout();
+
+    /**
+     * The bearer token sent as {@code authorization: Bearer <token>} on every call to the
+     * registry, which needs a token with the writer role once its access control is on. Absent
+     * or blank: no token is sent. Never logged.
+     */
+    Optional<String> registryToken();
 }

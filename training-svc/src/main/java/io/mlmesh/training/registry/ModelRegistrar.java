@@ -2,7 +2,9 @@ package io.mlmesh.training.registry;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.mlmesh.registry.v1.ModelVersion;
 import io.mlmesh.registry.v1.RegisterVersionChunk;
@@ -13,6 +15,7 @@ import io.mlmesh.training.job.JobFailedException;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +27,9 @@ import java.util.concurrent.TimeoutException;
  * SHA-256 and size before the version becomes visible. Quarkus injects only blocking stubs
  * of plain grpc-java, so the asynchronous stub a client stream needs is built on the client's
  * channel. Blocking: waits for the registry's answer at most the configured peer timeout.
+ *
+ * <p>The registry wants a writer token for uploads once its access control is on; the
+ * configured token travels on the stub itself, so every call this class makes carries it.
  */
 @ApplicationScoped
 public class ModelRegistrar {
@@ -31,13 +37,16 @@ public class ModelRegistrar {
     /** The size of each data chunk of an upload. */
     public static final int CHUNK_BYTES = 1024 * 1024;
 
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
     private final RegistryGrpc.RegistryStub registry;
     private final TrainingConfig config;
 
     @Inject
     public ModelRegistrar(@GrpcClient("registry") Channel registryChannel,
             TrainingConfig config) {
-        this.registry = RegistryGrpc.newStub(registryChannel);
+        this.registry = withToken(RegistryGrpc.newStub(registryChannel), config.registryToken());
         this.config = config;
     }
 
@@ -63,6 +72,18 @@ public class ModelRegistrar {
         }
         upload.onCompleted();
         return await(answer, header.getModel(), timeoutMillis);
+    }
+
+    /** The stub with the bearer token attached to every call, when one is configured. */
+    private static RegistryGrpc.RegistryStub withToken(RegistryGrpc.RegistryStub stub,
+            Optional<String> token) {
+        String bearer = token.map(String::trim).orElse("");
+        if (bearer.isEmpty()) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + bearer);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private static ModelVersion await(CompletableFuture<ModelVersion> answer, String model,

@@ -13,13 +13,15 @@ import java.util.stream.Stream;
 /**
  * Points the service under test at free ports for its feature store and registry clients (in
  * test mode Quarkus reads a client's {@code test-port}, not its {@code port}), and
- * at a fresh data folder. The test starts its peers on these ports: the clients connect on
- * their first call, after the peers are up.
+ * at a fresh data folder, with a registry token. The test starts its peers on these ports:
+ * the clients connect on their first call, after the peers are up.
  */
 public final class PeerPorts implements QuarkusTestResourceLifecycleManager {
 
     static final String FEATURE_STORE_PORT = "quarkus.grpc.clients.featurestore.test-port";
     static final String REGISTRY_PORT = "quarkus.grpc.clients.registry.test-port";
+    /** The writer token the service is configured with and the registry stand-in requires. */
+    static final String REGISTRY_TOKEN = "training-writer-token";
 
     private Path dataDir;
 
@@ -33,6 +35,7 @@ public final class PeerPorts implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 FEATURE_STORE_PORT, String.valueOf(freePort()),
                 REGISTRY_PORT, String.valueOf(freePort()),
+                "mlmesh.training.registry-token", REGISTRY_TOKEN,
                 "mlmesh.training.data-dir", dataDir.toString());
     }
 

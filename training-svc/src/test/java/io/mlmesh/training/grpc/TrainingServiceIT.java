@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
@@ -69,9 +69,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The running training-svc over real gRPC, with in-test gRPC servers standing in for its two
- * peers: a feature store that streams the real flights sample and a registry that checks and
- * records uploads. The real feature store and registry are exercised together with this
- * service by the lead's end-to-end test.
+ * peers: a feature store that streams the real flights sample and a registry that requires the
+ * configured writer token and checks and records uploads. The real feature store and registry
+ * are exercised together with this service by the lead's end-to-end test.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PeerPorts.class, restrictToAnnotatedClass = true)
@@ -93,8 +93,9 @@ class TrainingServiceIT {
 
     @BeforeAll
     static void startPeers() throws IOException {
-        PEERS.add(startPeer(PeerPorts.FEATURE_STORE_PORT, FEATURE_STORE));
-        PEERS.add(startPeer(PeerPorts.REGISTRY_PORT, REGISTRY));
+        PEERS.add(startPeer(PeerPorts.FEATURE_STORE_PORT, FEATURE_STORE.bindService()));
+        PEERS.add(startPeer(PeerPorts.REGISTRY_PORT,
+                REGISTRY.requiringToken(PeerPorts.REGISTRY_TOKEN)));
     }
 
     @AfterAll
@@ -391,6 +392,7 @@ class TrainingServiceIT {
 
     private static void assertUploadedBundle(RecordingRegistryPeer.Upload upload, Job job) {
         RegisterVersionHeader header = upload.header();
+        assertEquals("Bearer " + PeerPorts.REGISTRY_TOKEN, upload.authorization());
         assertEquals("flights-delay", header.getModel());
         assertEquals(ModelBundle.FORMAT, header.getArtifact().getFormat());
         assertEquals(VersionRequests.sha256Hex(upload.artifact()),
@@ -495,7 +497,7 @@ class TrainingServiceIT {
                 .build();
     }
 
-    private static Server startPeer(String portKey, BindableService peer)
+    private static Server startPeer(String portKey, ServerServiceDefinition peer)
             throws IOException {
         int port = ConfigProvider.getConfig().getValue(portKey, Integer.class);
         return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
