@@ -63,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
         DemoResult result = run(home, home.resolve(".mlmesh/demo"), options, choice.full(),
                 redisUrl, keepRunning, System.out);
         boolean parity = result.aucAgrees() && result.featureMismatches() == 0
-                && result.baseline().scoreMismatches() == 0;
+                && result.baseline().scoreMismatches() == 0
+                && (!result.live().enabled() || result.liveAgrees());
         return parity ? 0 : 1;
     }
 

@@ -36,6 +36,9 @@ final class StatusCommand implements Callable<Integer> {
         }
         System.out.printf("%-18s %s%n", "online store",
                 state.redisUrl().isEmpty() ? "in-process" : state.redisUrl());
+        System.out.printf("%-18s %s%n", "feedback loop", state.feedbackEnabled()
+                ? "on, keys " + state.feedbackKeyPrefix() + "* in the same Redis"
+                : "off (needs Redis)");
         return allServing;
     }
 

@@ -4,6 +4,7 @@ import io.mlmesh.monitor.v1.OperationSummary;
 import io.mlmesh.monitor.v1.ServiceSummary;
 import io.mlmesh.monitor.v1.Span;
 import io.mlmesh.monitor.v1.Trace;
+import io.mlmesh.monitor.v1.VariantQuality;
 import java.io.PrintStream;
 import java.util.Comparator;
 
@@ -28,6 +29,7 @@ public final class DemoReport {
                 + "  parity %s%n", result.servedAuc(), result.rows(),
                 Math.abs(result.servedAuc() - result.offlineAuc()),
                 result.aucAgrees() ? "OK" : "FAILED");
+        printLive(result, out);
         out.printf("features   online equal offline on %,d of %,d rows; replayed rows are the"
                 + " evaluated rows: %s%n", result.rows() - result.featureMismatches(),
                 result.rows(), result.testHashMatches() ? "yes" : "NO");
@@ -48,6 +50,22 @@ public final class DemoReport {
         printTraces(result, out);
         printSlowestPredict(result.slowestPredict(), out);
         out.printf("took       %.0f s%n", seconds);
+    }
+
+    private static void printLive(DemoResult result, PrintStream out) {
+        DemoResult.Live live = result.live();
+        if (!live.enabled()) {
+            out.println("live       skipped: the feedback loop needs Redis (in-process online"
+                    + " store)");
+            return;
+        }
+        for (VariantQuality group : live.groups()) {
+            out.printf("live       %s%n", DemoResult.Live.describe(group));
+        }
+        out.printf("           from outcomes fed back: %,d of %,d rows joined; live AUC vs"
+                + " served |diff| %.1e  %s%n", live.joinedCount(), result.rows(),
+                Math.abs(live.auc() - result.servedAuc()),
+                result.liveAgrees() ? "live OK" : "live FAILED");
     }
 
     private static void printTraces(DemoResult result, PrintStream out) {

@@ -58,7 +58,8 @@ import java.util.stream.Stream;
  * registry holds the model as {@code production}; inference serves it; the test month (June
  * for the full file) is replayed in time order through {@code Predict}, materializing the
  * features day by day as production would, and the served AUC must equal the offline AUC on
- * the same rows.
+ * the same rows. Then each flight's true outcome is fed back to the monitor, which joins it
+ * with the prediction inference logged, and the live AUC must equal the served AUC.
  */
 public final class FlightsDemo {
 
@@ -113,6 +114,9 @@ public final class FlightsDemo {
                     GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
                     served.scores(), options.concurrency());
 
+            DemoResult.Live live = feedOutcomesBack(monitor, testSet.rows(),
+                    production.getVersion());
+
             TraceSummary traces = traceSummary(monitor);
             Trace slowestPredict = slowestPredict(monitor, traces);
             double servedAuc = BinaryMetrics.auc(served.scores(), testSet.labels());
@@ -121,7 +125,7 @@ public final class FlightsDemo {
                     served.p50Micros(), served.p99Micros(), served.callsPerSecond(),
                     new DemoResult.Baseline(baseline.scoreMismatches(), baseline.p50Micros(),
                             baseline.p99Micros(), baseline.callsPerSecond()),
-                    drift, traces, slowestPredict);
+                    drift, traces, slowestPredict, live);
         } finally {
             List.of(featureChannel, trainingChannel, registryChannel, inferenceChannel,
                     monitorChannel).forEach(Channels::close);
@@ -263,6 +267,17 @@ public final class FlightsDemo {
         out.printf("[inference] loaded %s v%d (digest verified %s…), inputs %s%n",
                 loaded.getModel(), loaded.getVersion(),
                 loaded.getArtifactSha256().substring(0, 12), loaded.getFeatureNamesList());
+    }
+
+    /** Records each replayed flight's outcome with the monitor, when the mesh has the loop. */
+    private DemoResult.Live feedOutcomesBack(MonitorGrpc.MonitorBlockingStub monitor,
+            List<FlightRow> rows, long version) {
+        if (!mesh.feedbackEnabled()) {
+            out.printf("%n[monitor] feedback loop off (no Redis for the prediction log): live"
+                    + " quality from outcomes skipped%n");
+            return DemoResult.Live.off();
+        }
+        return new OutcomeFeedback(monitor, options.concurrency(), out).run(rows, version);
     }
 
     private TraceSummary traceSummary(MonitorGrpc.MonitorBlockingStub monitor) {

@@ -31,6 +31,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>The first day is scored once before measuring, so that latency figures describe a warm
  * service rather than JIT compilation; scoring is read-only, so the warm-up changes nothing.
+ * Each call carries its row's request id ({@link #requestIdOf}); the warm-up repeats the first
+ * day's ids with the same scores, and the monitor keeps one prediction per id.
  */
 final class TestMonthReplay {
 
@@ -156,9 +158,17 @@ final class TestMonthReplay {
                 .putFields("destination",
                         FieldValue.newBuilder().setText(row.destination()).build())
                 .setAsOf(ProtoTime.fromMicros(row.timeMicros()))
-                .setRequestId("june-" + index)
+                .setRequestId(requestIdOf(index))
                 .setReturnFeatures(true)
                 .build();
+    }
+
+    /**
+     * The request id the replay sends with a row's Predict call: the key under which its
+     * prediction is logged and its outcome is recorded later.
+     */
+    static String requestIdOf(int index) {
+        return "replay-" + index;
     }
 
     private static float[] vectorOf(PredictResponse response) {

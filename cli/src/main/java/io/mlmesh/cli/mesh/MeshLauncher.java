@@ -10,9 +10,11 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +26,20 @@ import java.util.concurrent.TimeUnit;
  * <p>Every service gets its settings as system properties: its port, its data directory under
  * the run directory, its peers' ports, and the monitor's OTLP address for traces. Logs go to
  * {@code <runDir>/logs/<service>.log}.
+ *
+ * <p>With a Redis (private or given), the feedback loop is on: inference-svc appends every
+ * answered Predict to a stream and monitor-svc consumes it, both in that Redis. Their keys live
+ * under {@code mlmesh:mesh:<random id>:}, recorded in {@code mesh.json}: the feature store's
+ * keys start with {@code mlmesh:fs:}, and a random id per mesh keeps two meshes on one Redis
+ * from reading each other's predictions. Without Redis the loop stays off.
  */
 public final class MeshLauncher {
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final String MESH_KEY_NAMESPACE = "mlmesh:mesh:";
+    private static final String DEFAULT_FEATURE_STORE_KEY_PREFIX = "mlmesh:";
+    private static final int MESH_ID_BYTES = 6;
 
     private final Path home;
     private final Path runDir;
@@ -50,7 +61,8 @@ public final class MeshLauncher {
      * Starts everything and returns once every service is healthy.
      *
      * @param redisUrl an online store to use, or null to start a private Redis (or fall back to
-     *     the in-process store when no redis-server binary exists)
+     *     the in-process store when no redis-server binary exists); the feedback loop uses the
+     *     same Redis and is off without one
      * @param registryJdbcUrl PostgreSQL for registry metadata, or null for its embedded file
      *     database
      */
@@ -66,18 +78,20 @@ public final class MeshLauncher {
             onlineStore = redis.url();
         }
 
+        String feedbackKeyPrefix = onlineStore == null ? "" : newFeedbackKeyPrefix();
         Map<ServiceKind, Integer> ports = new EnumMap<>(ServiceKind.class);
         for (ServiceKind kind : ServiceKind.values()) {
             ports.put(kind, freePort());
         }
         Map<ServiceKind, MeshState.Endpoint> endpoints = new EnumMap<>(ServiceKind.class);
         for (ServiceKind kind : ServiceKind.values()) {
-            Process process = startService(kind, ports, onlineStore, registryJdbcUrl);
+            Process process = startService(kind, ports,
+                    new Stores(onlineStore, registryJdbcUrl, feedbackKeyPrefix));
             endpoints.put(kind, new MeshState.Endpoint(process.pid(), ports.get(kind)));
         }
 
         MeshState state = new MeshState(endpoints, redisPid,
-                onlineStore == null ? "" : onlineStore, runDir.toString());
+                onlineStore == null ? "" : onlineStore, runDir.toString(), feedbackKeyPrefix);
         state.save();
         awaitHealthy(state);
         return state;
@@ -150,6 +164,22 @@ public final class MeshLauncher {
     private record RedisStart(long pid, String url) {
     }
 
+    /**
+     * Where the services keep state.
+     *
+     * @param redisUrl the Redis of the online store and the feedback loop, or null for none
+     * @param registryJdbcUrl PostgreSQL of the registry, or null for its embedded database
+     * @param feedbackKeyPrefix this mesh's key prefix in that Redis, empty without Redis
+     */
+    private record Stores(String redisUrl, String registryJdbcUrl, String feedbackKeyPrefix) {
+    }
+
+    private static String newFeedbackKeyPrefix() {
+        byte[] id = new byte[MESH_ID_BYTES];
+        new SecureRandom().nextBytes(id);
+        return MESH_KEY_NAMESPACE + HexFormat.of().formatHex(id) + ":";
+    }
+
     private RedisStart startPrivateRedis() {
         Path binary = findRedisServer();
         if (binary == null) {
@@ -181,7 +211,7 @@ public final class MeshLauncher {
     }
 
     private Process startService(ServiceKind kind, Map<ServiceKind, Integer> ports,
-            String redisUrl, String registryJdbcUrl) {
+            Stores stores) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), kind.maxHeap(),
                 "-Dquarkus.http.port=" + ports.get(kind),
                 "-Dai.djl.offline=true",
@@ -194,7 +224,7 @@ public final class MeshLauncher {
                 "-Dquarkus.grpc.clients.featurestore.port=" + ports.get(ServiceKind.FEATURE_STORE),
                 "-Dquarkus.grpc.clients.registry.host=127.0.0.1",
                 "-Dquarkus.grpc.clients.registry.port=" + ports.get(ServiceKind.REGISTRY)));
-        command.addAll(serviceSettings(kind, redisUrl, registryJdbcUrl));
+        command.addAll(serviceSettings(kind, stores));
         command.add("-jar");
         command.add(jarOf(kind).toString());
 
@@ -210,20 +240,41 @@ public final class MeshLauncher {
         return launch(builder, kind.module());
     }
 
-    private List<String> serviceSettings(ServiceKind kind, String redisUrl,
-            String registryJdbcUrl) {
+    private List<String> serviceSettings(ServiceKind kind, Stores stores) {
         Path data = runDir.resolve("data");
+        String redisUrl = stores.redisUrl() == null ? "" : stores.redisUrl();
         return switch (kind) {
             case FEATURE_STORE -> List.of(
                     "-Dmlmesh.featurestore.data-dir=" + data.resolve("feature-store"),
-                    "-Dmlmesh.featurestore.redis-url=" + (redisUrl == null ? "" : redisUrl));
-            case REGISTRY -> registryJdbcUrl == null
+                    "-Dmlmesh.featurestore.redis-url=" + redisUrl,
+                    "-Dmlmesh.featurestore.key-prefix=" + featureStoreKeyPrefix(stores));
+            case REGISTRY -> stores.registryJdbcUrl() == null
                     ? List.of("-Dmlmesh.registry.data-dir=" + data.resolve("registry"))
                     : List.of("-Dmlmesh.registry.data-dir=" + data.resolve("registry"),
-                            "-Dmlmesh.registry.jdbc-url=" + registryJdbcUrl);
+                            "-Dmlmesh.registry.jdbc-url=" + stores.registryJdbcUrl());
             case TRAINING -> List.of("-Dmlmesh.training.data-dir=" + data.resolve("training"));
-            case INFERENCE, MONITOR -> List.of();
+            case INFERENCE -> stores.feedbackKeyPrefix().isEmpty() ? List.of() : List.of(
+                    "-Dmlmesh.inference.prediction-log.redis-url=" + redisUrl,
+                    "-Dmlmesh.inference.prediction-log.stream-key="
+                            + predictionStreamKey(stores.feedbackKeyPrefix()));
+            case MONITOR -> stores.feedbackKeyPrefix().isEmpty() ? List.of() : List.of(
+                    "-Dmlmesh.monitor.feedback.redis-url=" + redisUrl,
+                    "-Dmlmesh.monitor.feedback.stream-key="
+                            + predictionStreamKey(stores.feedbackKeyPrefix()),
+                    "-Dmlmesh.monitor.feedback.key-prefix="
+                            + stores.feedbackKeyPrefix() + "monitor:");
         };
+    }
+
+    /** The mesh's own prefix, so that meshes sharing one Redis never share online rows. */
+    private static String featureStoreKeyPrefix(Stores stores) {
+        return stores.feedbackKeyPrefix().isEmpty()
+                ? DEFAULT_FEATURE_STORE_KEY_PREFIX
+                : stores.feedbackKeyPrefix();
+    }
+
+    private static String predictionStreamKey(String feedbackKeyPrefix) {
+        return feedbackKeyPrefix + "predictions";
     }
 
     private Process launch(ProcessBuilder builder, String name) {

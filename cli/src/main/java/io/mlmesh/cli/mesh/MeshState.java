@@ -9,17 +9,19 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where a running mesh lives: each service's process id and port, and the online store. Saved
- * as JSON in the run directory so that later commands ({@code status}, {@code down}, verbs)
- * find the mesh that {@code up} started.
+ * Where a running mesh lives: each service's process id and port, the online store and the
+ * keys of its feedback loop. Saved as JSON in the run directory so that later commands
+ * ({@code status}, {@code down}, verbs) find the mesh that {@code up} started.
  *
  * @param services process and port by service
  * @param redisPid the private Redis server's process id, or 0 when none was started
  * @param redisUrl the online store's URL, or empty for the in-process store
  * @param runDir where data and logs of this mesh live
+ * @param feedbackKeyPrefix the prefix, unique to this mesh, of the prediction log stream and
+ *     of the monitor's keys in the same Redis; empty when the feedback loop is off (no Redis)
  */
 public record MeshState(Map<ServiceKind, Endpoint> services, long redisPid, String redisUrl,
-        String runDir) {
+        String runDir, String feedbackKeyPrefix) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -31,6 +33,12 @@ public record MeshState(Map<ServiceKind, Endpoint> services, long redisPid, Stri
 
     public MeshState {
         services = Map.copyOf(services);
+        feedbackKeyPrefix = feedbackKeyPrefix == null ? "" : feedbackKeyPrefix;
+    }
+
+    /** Whether inference logs predictions and the monitor joins them with outcomes. */
+    public boolean feedbackEnabled() {
+        return !feedbackKeyPrefix.isEmpty();
     }
 
     public int port(ServiceKind kind) {
