@@ -134,7 +134,7 @@ class HotSwapIT {
         Flight slowFlight = withOrigin(flights.heldOut().get(0), FakeFeatureStore.SLOW);
         ExecutorService caller = Executors.newSingleThreadExecutor();
         PredictResponse slow;
-        long firstNewSentNanos;
+        long firstNewAnsweredNanos;
         List<Answer> answers;
         List<Throwable> failures;
 
@@ -144,10 +144,10 @@ class HotSwapIT {
             awaitFeatureLookupOf(FakeFeatureStore.SLOW);
             long movedNanos = System.nanoTime();
             setAlias(to);
-            firstNewSentNanos = load.awaitVersion(to, SWAP_BOUND);
+            firstNewAnsweredNanos = load.awaitVersion(to, SWAP_BOUND);
             load.awaitMoreAnswers(200, SWAP_BOUND);
             slow = inFlight.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            assertTrue(firstNewSentNanos - movedNanos < SWAP_BOUND.toNanos());
+            assertTrue(firstNewAnsweredNanos - movedNanos < SWAP_BOUND.toNanos());
             answers = load.answers();
             failures = load.failures();
         } finally {
@@ -159,7 +159,7 @@ class HotSwapIT {
         assertEquals(flights.scoreOf(slowFlight), slow.getScore(), 1e-6);
         assertTrue(answers.stream().anyMatch(a -> a.response().getVersion() == from));
         List<Answer> sentAfterSwitch = answers.stream()
-                .filter(a -> a.sentNanos() > firstNewSentNanos).toList();
+                .filter(a -> a.sentNanos() > firstNewAnsweredNanos).toList();
         assertTrue(sentAfterSwitch.size() >= 100);
         sentAfterSwitch.forEach(a -> assertEquals(to, a.response().getVersion()));
         answers.forEach(this::assertScoredRight);

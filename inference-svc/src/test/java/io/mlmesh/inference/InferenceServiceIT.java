@@ -450,7 +450,8 @@ class InferenceServiceIT {
         assertEquals(List.of(-1L, 1L), metadata.getOutputs(0).getShapeList());
         assertEquals("mlmesh-inference", server.getName());
         assertFalse(server.getVersion().isEmpty());
-        assertEquals(List.of("mlmesh_predictor"), server.getExtensionsList());
+        assertEquals(List.of("mlmesh_predictor", "model_repository", "statistics"),
+                server.getExtensionsList());
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
 public final class SteadyLoad implements AutoCloseable {
 
     /** One answered call: the request's index, when it was sent, and the response. */
-    public record Answer(int index, long sentNanos, PredictResponse response) {
+    public record Answer(int index, long sentNanos, long receivedNanos, PredictResponse response) {
     }
 
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
@@ -63,13 +63,16 @@ public final class SteadyLoad implements AutoCloseable {
         }
     }
 
-    /** When the first call answered by {@code version} was sent; waits up to the timeout. */
+    /**
+     * When a call answered by {@code version} came back; waits up to the timeout. Every call
+     * sent after that moment is routed after the version began to serve.
+     */
     public long awaitVersion(long version, Duration timeout) throws InterruptedException {
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadlineNanos) {
             for (Answer answer : answers) {
                 if (answer.response().getVersion() == version) {
-                    return answer.sentNanos();
+                    return answer.receivedNanos();
                 }
             }
             Thread.sleep(20);
@@ -104,7 +107,7 @@ public final class SteadyLoad implements AutoCloseable {
                 PredictResponse response = predictor
                         .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                         .predict(requests.apply(index));
-                answers.add(new Answer(index, sentNanos, response));
+                answers.add(new Answer(index, sentNanos, System.nanoTime(), response));
             } catch (RuntimeException e) {
                 failures.add(e);
             }

@@ -1,5 +1,6 @@
 package io.mlmesh.cli.demo;
 
+import io.mlmesh.core.data.SharedDatasets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,6 +60,11 @@ public final class DatasetLocator {
         candidates.add(fetchedPath(home));
         candidates.add(home.resolve("../shared/datasets/flights").resolve(FULL_NAME)
                 .normalize());
+        try {
+            candidates.add(SharedDatasets.file("flights/" + FULL_NAME));
+        } catch (IllegalStateException noSharedDirectory) {
+            // No shared data set directory on this machine: the other places remain.
+        }
         return candidates;
     }
 

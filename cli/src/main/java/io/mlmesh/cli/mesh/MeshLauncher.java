@@ -97,14 +97,22 @@ public final class MeshLauncher {
         return state;
     }
 
-    /** Stops every process of a mesh: services first, then its private Redis. */
+    /**
+     * Stops every process of a mesh: the services first, then, once they have exited, its
+     * private Redis, so that no service loses its store while it shuts down.
+     */
     public static void stop(MeshState state) {
-        List<ProcessHandle> processes = new ArrayList<>();
+        List<ProcessHandle> services = new ArrayList<>();
         state.services().values().forEach(endpoint ->
-                ProcessHandle.of(endpoint.pid()).ifPresent(processes::add));
+                ProcessHandle.of(endpoint.pid()).ifPresent(services::add));
+        stopAll(services);
         if (state.redisPid() > 0) {
-            ProcessHandle.of(state.redisPid()).ifPresent(processes::add);
+            ProcessHandle.of(state.redisPid()).ifPresent(redis -> stopAll(List.of(redis)));
         }
+        MeshState.delete(Path.of(state.runDir()));
+    }
+
+    private static void stopAll(List<ProcessHandle> processes) {
         processes.forEach(ProcessHandle::destroy);
         for (ProcessHandle process : processes) {
             try {
@@ -113,19 +121,11 @@ public final class MeshLauncher {
                 process.destroyForcibly();
             }
         }
-        MeshState.delete(Path.of(state.runDir()));
     }
 
     /** Stops whatever this launcher started, also when start-up failed half-way. */
     public void stopStarted() {
-        started.forEach(ProcessHandle::destroy);
-        for (ProcessHandle process : started) {
-            try {
-                process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                process.destroyForcibly();
-            }
-        }
+        stopAll(started);
         started.clear();
     }
 
@@ -214,6 +214,8 @@ public final class MeshLauncher {
             Stores stores) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), kind.maxHeap(),
                 "-Dquarkus.http.port=" + ports.get(kind),
+                // A local mesh serves this machine only: the registry is open without tokens.
+                "-Dquarkus.http.host=127.0.0.1",
                 "-Dai.djl.offline=true",
                 "-Dquarkus.otel.exporter.otlp.traces.endpoint=http://127.0.0.1:"
                         + ports.get(ServiceKind.MONITOR),

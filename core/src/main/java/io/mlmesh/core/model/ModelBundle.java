@@ -2,7 +2,10 @@ package io.mlmesh.core.model;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mlmesh.core.transform.FeatureTransform;
 import io.mlmesh.core.transform.FeatureVectorizer;
+import io.mlmesh.core.transform.TransformKind;
 import io.mlmesh.core.transform.Vocabulary;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +21,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * A trained model as one artifact: a zip holding {@code manifest.json} and the engine's model
  * bytes ({@code model.bin}). One file means one SHA-256 in the registry covers both, so a
- * manifest can never be paired with the wrong weights.
+ * manifest can never be paired with the wrong weights. Map entries are written in key order,
+ * so the same fitted state always gives the same manifest bytes.
  *
  * @param manifest how to build the model's input vector
  * @param modelBytes the engine's serialized model (for XGBoost, its UBJ or JSON form)
@@ -31,7 +35,8 @@ public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
     private static final String MANIFEST_ENTRY = "manifest.json";
     private static final String MODEL_ENTRY = "model.bin";
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /** The zip bytes of this bundle. */
     public byte[] toBytes() {
@@ -76,12 +81,29 @@ public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
         return new ModelBundle(manifest, model);
     }
 
-    /** The vectorizer that turns rows into this model's inputs. */
+    /**
+     * The vectorizer that turns rows into this model's inputs. A category index's vocabulary
+     * is sorted as it always was; the ranked vocabularies of one-hot and integer encodings keep
+     * the order the bundle stores.
+     *
+     * @throws IllegalArgumentException when the manifest's fitted state does not fit its
+     *     transforms
+     */
     public FeatureVectorizer vectorizer() {
+        Map<String, TransformKind> kindByName = new HashMap<>();
+        for (FeatureTransform transform : manifest.transforms()) {
+            kindByName.put(transform.name(), transform.kind());
+        }
         Map<String, Vocabulary> vocabularies = new HashMap<>();
         manifest.vocabularies().forEach((name, values) -> vocabularies.put(name,
-                Vocabulary.of(values)));
-        return new FeatureVectorizer(manifest.transforms(), vocabularies);
+                keepsOrder(kindByName.get(name)) ? Vocabulary.ordered(values)
+                        : Vocabulary.of(values)));
+        return new FeatureVectorizer(manifest.transforms(), vocabularies,
+                manifest.numericFits());
+    }
+
+    private static boolean keepsOrder(TransformKind kind) {
+        return kind == TransformKind.ONE_HOT || kind == TransformKind.INTEGER_ENCODING;
     }
 
     /** The manifest vocabularies of a fitted vectorizer, in the form bundles store. */

@@ -2,11 +2,13 @@ package io.mlmesh.inference.batching;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mlmesh.inference.InferenceException;
 import io.mlmesh.inference.config.InferenceConfig;
 import io.mlmesh.inference.model.ServingModel;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +49,9 @@ public class BatchQueues {
     private final Function<ServingModel, BatchScorer> engines;
     private final ScheduledThreadPoolExecutor timer;
     private final ConcurrentMap<String, Bound> queues = new ConcurrentHashMap<>();
+    /** The last unloaded instance per version, weakly: it must not keep its booster alive. */
+    private final ConcurrentMap<String, WeakReference<ServingModel>> unloaded =
+            new ConcurrentHashMap<>();
 
     @Inject
     public BatchQueues(InferenceConfig config, MeterRegistry registry) {
@@ -86,7 +91,7 @@ public class BatchQueues {
         return queues.compute(keyOf(model.name(), model.version()),
                 (key, current) -> current != null && current.model() == model
                         ? current
-                        : replace(current, model)).queue();
+                        : replace(key, current, model)).queue();
     }
 
     /** The requests waiting now in the queue that serves a version; 0 when none does. */
@@ -103,12 +108,26 @@ public class BatchQueues {
                 : Optional.of(bound.queue().statistics().snapshot());
     }
 
-    /** Closes the queue of a version being unloaded; it scores what it holds, then ends. */
-    public void close(String name, long version) {
-        Bound bound = queues.remove(keyOf(name, version));
-        if (bound != null) {
-            bound.queue().close();
-        }
+    /**
+     * Closes the queue of a version being unloaded: it scores what it holds, then ends. A
+     * request that resolved {@code model} before its unload and reaches {@link #queueOf} after
+     * it is refused NOT_FOUND instead of starting a new queue on it.
+     *
+     * @return the closed queue, to await its end; empty when no request had reached it
+     */
+    public Optional<BatchQueue> close(ServingModel model) {
+        String key = keyOf(model.name(), model.version());
+        BatchQueue[] closed = new BatchQueue[1];
+        queues.compute(key, (name, current) -> {
+            unloaded.put(key, new WeakReference<>(model));
+            if (current == null || current.model() != model) {
+                return current;
+            }
+            current.queue().close();
+            closed[0] = current.queue();
+            return null;
+        });
+        return Optional.ofNullable(closed[0]);
     }
 
     @PreDestroy
@@ -118,7 +137,13 @@ public class BatchQueues {
         timer.shutdownNow();
     }
 
-    private Bound replace(Bound current, ServingModel model) {
+    private Bound replace(String key, Bound current, ServingModel model) {
+        WeakReference<ServingModel> gone = unloaded.get(key);
+        if (gone != null && gone.get() == model) {
+            throw InferenceException.notFound("model '" + model.name() + "' version "
+                    + model.version() + " was unloaded");
+        }
+        unloaded.remove(key);
         if (current != null) {
             current.queue().close();
         }

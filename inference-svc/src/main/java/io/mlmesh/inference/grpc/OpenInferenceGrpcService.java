@@ -20,6 +20,16 @@ import io.mlmesh.oip.ModelMetadataResponse;
 import io.mlmesh.oip.ModelMetadataResponse.TensorMetadata;
 import io.mlmesh.oip.ModelReadyRequest;
 import io.mlmesh.oip.ModelReadyResponse;
+import io.mlmesh.oip.ModelStatistics;
+import io.mlmesh.oip.ModelStatisticsRequest;
+import io.mlmesh.oip.ModelStatisticsResponse;
+import io.mlmesh.oip.ModelStreamInferResponse;
+import io.mlmesh.oip.RepositoryIndexRequest;
+import io.mlmesh.oip.RepositoryIndexResponse;
+import io.mlmesh.oip.RepositoryModelLoadRequest;
+import io.mlmesh.oip.RepositoryModelLoadResponse;
+import io.mlmesh.oip.RepositoryModelUnloadRequest;
+import io.mlmesh.oip.RepositoryModelUnloadResponse;
 import io.mlmesh.oip.ServerLiveRequest;
 import io.mlmesh.oip.ServerLiveResponse;
 import io.mlmesh.oip.ServerMetadataRequest;
@@ -29,6 +39,8 @@ import io.mlmesh.oip.ServerReadyResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -44,6 +56,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * parameter {@code routing_key}, else the request id, picks the variant, whose name comes back
  * in the response parameter {@code variant}; shadows get copies of the tensor.
  *
+ * <p>Extensions: ModelStreamInfer answers each request of a stream in order, with bounded
+ * requests in flight ({@link StreamInferSession}); ModelStatistics reports each loaded
+ * version's batch queue counters ({@link StatisticsProtos}); RepositoryIndex, RepositoryModelLoad
+ * and RepositoryModelUnload manage the loaded versions ({@link ModelRepository}).
+ *
  * <p>Runs on worker threads ({@link Blocking}): XGBoost blocks.
  */
 @GrpcService
@@ -53,6 +70,8 @@ public class OpenInferenceGrpcService
 
     static final String SERVER_NAME = "mlmesh-inference";
     static final String PREDICTOR_EXTENSION = "mlmesh_predictor";
+    static final String REPOSITORY_EXTENSION = "model_repository";
+    static final String STATISTICS_EXTENSION = "statistics";
     private static final String PLATFORM = "xgboost";
     private static final String INPUT_NAME = "input";
     private static final String INPUT_DATATYPE = "FP32";
@@ -65,15 +84,34 @@ public class OpenInferenceGrpcService
     private final ModelCatalog catalog;
     private final BatchQueues queues;
     private final EndpointRouter router;
+    private final ModelRepository repository;
+    private final int streamMaxInFlight;
     private final String serverVersion;
 
     @Inject
     public OpenInferenceGrpcService(ModelCatalog catalog, BatchQueues queues,
-            EndpointRouter router,
+            EndpointRouter router, ModelRepository repository, OpenInferenceConfig config,
             @ConfigProperty(name = "quarkus.application.version") String serverVersion) {
+        this(catalog, queues, router, repository, config.streamMaxInFlight(), serverVersion);
+    }
+
+    /**
+     * A service with explicit settings.
+     *
+     * @param streamMaxInFlight the most requests a ModelStreamInfer stream has unanswered
+     */
+    OpenInferenceGrpcService(ModelCatalog catalog, BatchQueues queues, EndpointRouter router,
+            ModelRepository repository, int streamMaxInFlight, String serverVersion) {
+        if (streamMaxInFlight < 1) {
+            throw new IllegalArgumentException(
+                    "mlmesh.inference.oip.stream-max-in-flight must be at least 1, got "
+                            + streamMaxInFlight);
+        }
         this.catalog = catalog;
         this.queues = queues;
         this.router = router;
+        this.repository = repository;
+        this.streamMaxInFlight = streamMaxInFlight;
         this.serverVersion = serverVersion;
     }
 
@@ -106,6 +144,8 @@ public class OpenInferenceGrpcService
                 .setName(SERVER_NAME)
                 .setVersion(serverVersion)
                 .addExtensions(PREDICTOR_EXTENSION)
+                .addExtensions(REPOSITORY_EXTENSION)
+                .addExtensions(STATISTICS_EXTENSION)
                 .build());
     }
 
@@ -122,8 +162,44 @@ public class OpenInferenceGrpcService
         StatusMapper.respondLater(observer, () -> submit(request));
     }
 
+    @Override
+    public StreamObserver<ModelInferRequest> modelStreamInfer(
+            StreamObserver<ModelStreamInferResponse> observer) {
+        return StreamInferSession.open(observer, this::submit, streamMaxInFlight);
+    }
+
+    @Override
+    public void modelStatistics(ModelStatisticsRequest request,
+            StreamObserver<ModelStatisticsResponse> observer) {
+        StatusMapper.respond(observer, () -> statistics(request));
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request,
+            StreamObserver<RepositoryIndexResponse> observer) {
+        StatusMapper.respond(observer, () -> repository.index(request));
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+            StreamObserver<RepositoryModelLoadResponse> observer) {
+        StatusMapper.respond(observer, () -> {
+            repository.load(request);
+            return RepositoryModelLoadResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+            StreamObserver<RepositoryModelUnloadResponse> observer) {
+        StatusMapper.respond(observer, () -> {
+            repository.unload(request);
+            return RepositoryModelUnloadResponse.getDefaultInstance();
+        });
+    }
+
     private boolean isLoaded(String name, String version) {
-        long number = parseVersion(version);
+        long number = parseVersion(version, "version");
         try {
             catalog.resolve(name, number);
             return true;
@@ -136,7 +212,7 @@ public class OpenInferenceGrpcService
     }
 
     private ModelMetadataResponse metadata(String name, String version) {
-        ServingModel model = catalog.resolve(name, parseVersion(version));
+        ServingModel model = catalog.resolve(name, parseVersion(version, "version"));
         ModelVersions versions = catalog.versionsOf(name);
 
         ModelMetadataResponse.Builder metadata = ModelMetadataResponse.newBuilder()
@@ -150,6 +226,37 @@ public class OpenInferenceGrpcService
         return metadata.build();
     }
 
+    /**
+     * Statistics of every loaded version of the named model (all models when the name is
+     * empty), or of the one version named.
+     */
+    private ModelStatisticsResponse statistics(ModelStatisticsRequest request) {
+        if (request.getName().isEmpty() && !request.getVersion().isEmpty()) {
+            throw InferenceException.invalid("version '" + request.getVersion()
+                    + "' is set but name is empty; name the model");
+        }
+
+        List<ServingModel> models = new ArrayList<>();
+        if (!request.getVersion().isEmpty()) {
+            models.add(catalog.resolve(request.getName(),
+                    parseVersion(request.getVersion(), "version")));
+        } else if (!request.getName().isEmpty()) {
+            models.addAll(catalog.versionsOf(request.getName()).byVersion().values());
+        } else {
+            catalog.list().forEach(versions -> models.addAll(versions.byVersion().values()));
+        }
+        ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
+        for (ServingModel model : models) {
+            response.addModelStats(statisticsOf(model));
+        }
+        return response.build();
+    }
+
+    private ModelStatistics statisticsOf(ServingModel model) {
+        return StatisticsProtos.toProto(model.name(), model.version(),
+                queues.statisticsOf(model.name(), model.version()).orElse(null));
+    }
+
     private Scoring<ModelInferResponse> submit(ModelInferRequest request) {
         if (request.getModelName().isEmpty()) {
             throw InferenceException.invalid("model_name is empty");
@@ -157,7 +264,8 @@ public class OpenInferenceGrpcService
 
         Priority priority = priorityOf(request);
         Route route = router.route(request.getModelName(),
-                parseVersion(request.getModelVersion()), () -> routingKeyOf(request));
+                parseVersion(request.getModelVersion(), "model_version"),
+                () -> routingKeyOf(request));
         ServingModel model = route.model();
         InferTensors.Batch batch = InferTensors.decode(request, model.width(),
                 "model '" + model.name() + "' version " + model.version());
@@ -218,8 +326,8 @@ public class OpenInferenceGrpcService
         };
     }
 
-    /** A version string as a number; empty is 0, the default version. */
-    private static long parseVersion(String version) {
+    /** A version string (request field {@code field}) as a number; empty is 0, the default. */
+    private static long parseVersion(String version, String field) {
         if (version.isEmpty()) {
             return 0;
         }
@@ -231,7 +339,7 @@ public class OpenInferenceGrpcService
             number = 0;
         }
         if (number < 1) {
-            throw InferenceException.invalid("model_version '" + version
+            throw InferenceException.invalid(field + " '" + version
                     + "' is not a version number (1 or more, or empty for the default)");
         }
         return number;

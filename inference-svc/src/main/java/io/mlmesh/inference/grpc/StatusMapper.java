@@ -78,7 +78,8 @@ final class StatusMapper {
                 .withCause(refused).asRuntimeException();
     }
 
-    private static RuntimeException unwrap(Throwable failure) {
+    /** The failure a completion carried, without its CompletionException wrapper. */
+    static RuntimeException unwrap(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause()
                 : failure;

@@ -96,6 +96,16 @@ public class AliasWatch {
         });
     }
 
+    /** Stops following a model's alias: it was unloaded, and an alias move must not load it. */
+    public void unfollow(String model) {
+        Follower follower = followers.remove(model);
+        if (follower != null) {
+            follower.stop();
+            LOG.infof("hot swap stopped model=%s alias=%s reason=unloaded", model,
+                    follower.alias);
+        }
+    }
+
     @PreDestroy
     void stopAll() {
         followers.values().forEach(Follower::stop);

@@ -5,8 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -17,6 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>It also keeps, per model, the last refused hot swap ({@link SwapFailure}) until a later
  * swap succeeds, so that ListModels shows why an alias move did not take effect.
  *
+ * <p>Unloading ({@link #unload}) swaps the same reference, and the catalog remembers the
+ * unloaded versions so that RepositoryIndex can list them as unavailable.
+ *
  * <p>Any thread may call any method; reads take no lock.
  */
 @ApplicationScoped
@@ -25,11 +34,56 @@ public class ModelCatalog {
     private final ConcurrentMap<String, AtomicReference<ModelVersions>> models =
             new ConcurrentHashMap<>();
     private final ConcurrentMap<String, SwapFailure> swapFailures = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Set<Long>> unloaded = new ConcurrentHashMap<>();
 
     /** Adds a loaded version and makes it the model's default. */
     public void install(ServingModel model) {
         models.computeIfAbsent(model.name(), name -> new AtomicReference<>(ModelVersions.NONE))
                 .updateAndGet(current -> current.with(model));
+        unloaded.computeIfPresent(model.name(), (name, versions) -> {
+            versions.remove(model.version());
+            return versions.isEmpty() ? null : versions;
+        });
+    }
+
+    /**
+     * Removes loaded versions: new requests for them get NOT_FOUND at once, and requests
+     * already holding one finish on it. Removing the default makes the highest remaining
+     * version the default. Removed versions are remembered as unloaded until loaded again.
+     *
+     * @param version the version number, 0 for every version of the model
+     * @return the removed versions
+     * @throws InferenceException NOT_FOUND naming the model or version
+     */
+    public List<ServingModel> unload(String name, long version) {
+        ModelVersions loaded = versionsOf(name);
+        if (version != 0 && !loaded.byVersion().containsKey(version)) {
+            throw InferenceException.notFound("model '" + name + "' version " + version
+                    + " is not loaded; loaded versions: " + loaded.byVersion().keySet());
+        }
+
+        List<ServingModel> removed = new ArrayList<>();
+        models.get(name).updateAndGet(current -> {
+            removed.clear();
+            ModelVersions remaining = current;
+            for (ServingModel model : current.byVersion().values()) {
+                if (version == 0 || model.version() == version) {
+                    removed.add(model);
+                    remaining = remaining.without(model.version());
+                }
+            }
+            return remaining;
+        });
+        removed.forEach(model -> unloaded.computeIfAbsent(name,
+                key -> new ConcurrentSkipListSet<>()).add(model.version()));
+        return removed;
+    }
+
+    /** The versions unloaded and not loaded again since, by model name. */
+    public SortedMap<String, SortedSet<Long>> unloaded() {
+        SortedMap<String, SortedSet<Long>> all = new TreeMap<>();
+        unloaded.forEach((name, versions) -> all.put(name, new TreeSet<>(versions)));
+        return all;
     }
 
     /**

@@ -26,4 +26,20 @@ public record ModelVersions(ServingModel servingDefault, SortedMap<Long, Serving
         versions.put(model.version(), model);
         return new ModelVersions(model, versions);
     }
+
+    /**
+     * This set without one version. When that was the default, the highest remaining version
+     * becomes the default; without any version left, the set is {@link #NONE}.
+     */
+    ModelVersions without(long version) {
+        TreeMap<Long, ServingModel> versions = new TreeMap<>(byVersion);
+        ServingModel removed = versions.remove(version);
+        if (versions.isEmpty()) {
+            return NONE;
+        }
+        ServingModel nextDefault = removed == servingDefault
+                ? versions.lastEntry().getValue()
+                : servingDefault;
+        return new ModelVersions(nextDefault, versions);
+    }
 }

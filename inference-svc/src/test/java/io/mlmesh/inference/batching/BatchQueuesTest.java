@@ -84,7 +84,8 @@ class BatchQueuesTest {
             throws Exception {
         BatchQueue first = queues.queueOf(servingModel(1));
         submitBusyPlusWaiting(first, 2);
-        BatchQueue other = queues.queueOf(servingModel(2));
+        ServingModel second = servingModel(2);
+        BatchQueue other = queues.queueOf(second);
         submitBusyPlusWaiting(other, 3);
         assertEquals(2.0, depthOf(1));
 
@@ -96,7 +97,7 @@ class BatchQueuesTest {
         assertEquals(2, first.queuedRequests(), "the old queue drains after release");
         assertEquals(1.0, depthOf(1));
         assertEquals(3.0, depthOf(2));
-        queues.close(FlightsModel.MODEL, 2);
+        queues.close(second);
         assertEquals(0.0, depthOf(2));
     }
 

@@ -78,7 +78,10 @@ class BatchedInferGrpcTest {
         EndpointRouter router = new EndpointRouter(catalog, queues, new SimpleMeterRegistry(),
                 new RoutingSettings(10, 1, 1000));
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new OpenInferenceGrpcService(catalog, queues, router, "test"))
+                .addService(new OpenInferenceGrpcService(catalog, queues, router,
+                        new ModelRepository(catalog, queues, (name, selector) -> {
+                            throw new UnsupportedOperationException("no registry here");
+                        }, name -> { }), 16, "test"))
                 .build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
                 .usePlaintext().build();

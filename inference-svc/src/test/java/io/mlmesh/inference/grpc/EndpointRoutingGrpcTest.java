@@ -102,7 +102,10 @@ class EndpointRoutingGrpcTest {
         router = new EndpointRouter(catalog, queues, meters, new RoutingSettings(64, 1, 60_000));
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new PredictorGrpcService(catalog, null, null, queues, router, null))
-                .addService(new OpenInferenceGrpcService(catalog, queues, router, "test"))
+                .addService(new OpenInferenceGrpcService(catalog, queues, router,
+                        new ModelRepository(catalog, queues, (name, selector) -> {
+                            throw new UnsupportedOperationException("no registry here");
+                        }, name -> { }), 16, "test"))
                 .build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
                 .usePlaintext().build();

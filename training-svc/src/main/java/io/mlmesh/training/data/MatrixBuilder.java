@@ -2,18 +2,19 @@ package io.mlmesh.training.data;
 
 import io.mlmesh.core.transform.FeatureTransform;
 import io.mlmesh.core.transform.FeatureVectorizer;
+import io.mlmesh.core.transform.RowView;
 import io.mlmesh.featurestore.v1.ColumnType;
 import io.mlmesh.featurestore.v1.TrainingSetChunk;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
  * Turns training sets into feature matrices with the core {@link FeatureVectorizer}, the code
- * serving runs too: vocabularies are learned on the training rows only, then every row of every
- * set goes through the same {@code vectorize} call.
+ * serving runs too: fitted state (vocabularies, numeric statistics, bucket edges) is learned on
+ * the training rows only, then every row of every set goes through the same {@code vectorize}
+ * call.
  */
 public final class MatrixBuilder {
 
@@ -38,15 +39,15 @@ public final class MatrixBuilder {
         }
     }
 
-    /** A vectorizer whose vocabularies hold the text values of the training rows. */
+    /**
+     * A vectorizer fitted on the training rows only: vocabularies, means, deviations, ranges
+     * and bucket edges, read through the same row view that {@link #build} vectorizes.
+     *
+     * @throws IllegalArgumentException when the set is empty or a numeric transform's column
+     *     has no finite value
+     */
     public static FeatureVectorizer fit(List<FeatureTransform> transforms, TrainingSet train) {
-        Map<String, List<String>> textColumns = new HashMap<>();
-        for (FeatureTransform transform : transforms) {
-            if (transform.readsText()) {
-                textColumns.computeIfAbsent(transform.column(), column -> textsOf(train, column));
-            }
-        }
-        return FeatureVectorizer.fit(transforms, textColumns);
+        return FeatureVectorizer.fit(transforms, rowsOf(train));
     }
 
     /** Every row of the set as model inputs and a label. */
@@ -72,11 +73,14 @@ public final class MatrixBuilder {
      * Each row's value of a grouping transform (a slice or a sensitive attribute), as text: the
      * text itself for a transform that reads text (no vocabulary: every value is its own
      * group), the number otherwise, integral numbers without a decimal point; a missing value
-     * is {@link #MISSING_GROUP}.
+     * is {@link #MISSING_GROUP}. A fitted numeric transform (a bucketized slice) is fitted on
+     * the set it groups.
+     *
+     * @throws IllegalArgumentException when a fitted transform's column has no finite value
      */
     public static String[] groupValues(TrainingSet set, FeatureTransform transform) {
         FeatureVectorizer numeric = transform.readsText() ? null
-                : FeatureVectorizer.fit(List.of(transform), Map.of());
+                : FeatureVectorizer.fit(List.of(transform), rowsOf(set));
         String[] values = new String[set.rowCount()];
         int next = 0;
         for (TrainingSetChunk batch : set.batches()) {
@@ -101,15 +105,37 @@ public final class MatrixBuilder {
         return value == Math.rint(value) ? Long.toString((long) value) : Float.toString(value);
     }
 
-    private static List<String> textsOf(TrainingSet set, String column) {
-        List<String> texts = new ArrayList<>(set.rowCount());
-        for (TrainingSetChunk batch : set.batches()) {
-            batch.getColumnsList().stream()
-                    .filter(values -> values.getName().equals(column))
-                    .findFirst()
-                    .ifPresent(values -> texts.addAll(values.getStringsList()));
-        }
-        return texts;
+    /**
+     * The set's rows in order, as one cursor per batch that moves on each step: fitting reads
+     * each row before it asks for the next.
+     */
+    private static Iterable<RowView> rowsOf(TrainingSet set) {
+        return () -> new Iterator<>() {
+            private final Iterator<TrainingSetChunk> batches = set.batches().iterator();
+            private BatchRowView row;
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                while (row == null || next == row.rowCount()) {
+                    if (!batches.hasNext()) {
+                        return false;
+                    }
+                    row = new BatchRowView(batches.next());
+                    next = 0;
+                }
+                return true;
+            }
+
+            @Override
+            public RowView next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                row.moveTo(next++);
+                return row;
+            }
+        };
     }
 
     private static void checkColumn(String role, TrainingSet set, String column, String user,

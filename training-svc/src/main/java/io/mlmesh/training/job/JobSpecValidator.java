@@ -107,6 +107,30 @@ public final class JobSpecValidator {
         if (transform.getColumn().isBlank()) {
             throw new InvalidJobSpecException(field + ".column", "is empty");
         }
+        checkSizes(field, transform);
+    }
+
+    /** The bucket count and vocabulary cap, each allowed only on the kinds that read it. */
+    private static void checkSizes(String field, FeatureTransform transform) {
+        TransformKind kind = transform.getKind();
+        boolean bucketed = kind == TransformKind.TRANSFORM_KIND_BUCKETIZE
+                || kind == TransformKind.TRANSFORM_KIND_HASHING;
+        if (bucketed && transform.getBuckets() < 2) {
+            throw new InvalidJobSpecException(field + ".buckets", kind.name()
+                    + " needs at least 2 buckets, got " + transform.getBuckets());
+        }
+        if (!bucketed && transform.getBuckets() != 0) {
+            throw new InvalidJobSpecException(field + ".buckets", kind.name()
+                    + " takes no bucket count, got " + transform.getBuckets());
+        }
+        boolean capped = kind == TransformKind.TRANSFORM_KIND_ONE_HOT
+                || kind == TransformKind.TRANSFORM_KIND_INTEGER_ENCODING;
+        int maxSize = transform.getMaxVocabularySize();
+        if (maxSize < 0 || (maxSize != 0 && !capped)) {
+            throw new InvalidJobSpecException(field + ".max_vocabulary_size", maxSize < 0
+                    ? "must not be negative, got " + maxSize
+                    : kind.name() + " takes no vocabulary cap, got " + maxSize);
+        }
     }
 
     private static void checkEvaluation(EvaluationSpec evaluation) {

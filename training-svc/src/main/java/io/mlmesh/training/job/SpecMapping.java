@@ -23,10 +23,10 @@ public final class SpecMapping {
                 .toList();
     }
 
-    /** One transform of the contract as the core takes it. */
+    /** One transform of the contract as the core takes it, size parameters included. */
     public static FeatureTransform transform(io.mlmesh.training.v1.FeatureTransform transform) {
         return new FeatureTransform(transform.getName(), kindOf(transform.getKind()),
-                transform.getColumn());
+                transform.getColumn(), transform.getBuckets(), transform.getMaxVocabularySize());
     }
 
     public static LabelRule label(JobSpec spec) {
@@ -40,6 +40,13 @@ public final class SpecMapping {
             case TRANSFORM_KIND_DAY_OF_WEEK -> TransformKind.DAY_OF_WEEK;
             case TRANSFORM_KIND_MONTH -> TransformKind.MONTH;
             case TRANSFORM_KIND_CATEGORY_INDEX -> TransformKind.CATEGORY_INDEX;
+            case TRANSFORM_KIND_STANDARDIZE -> TransformKind.STANDARDIZE;
+            case TRANSFORM_KIND_MIN_MAX -> TransformKind.MIN_MAX;
+            case TRANSFORM_KIND_LOG -> TransformKind.LOG;
+            case TRANSFORM_KIND_BUCKETIZE -> TransformKind.BUCKETIZE;
+            case TRANSFORM_KIND_ONE_HOT -> TransformKind.ONE_HOT;
+            case TRANSFORM_KIND_INTEGER_ENCODING -> TransformKind.INTEGER_ENCODING;
+            case TRANSFORM_KIND_HASHING -> TransformKind.HASHING;
             default -> throw new InvalidJobSpecException("transform kind", kind.name()
                     + " is not a transform kind");
         };

@@ -96,7 +96,7 @@ public class TrainingPipeline {
         TrainingSet test = reader.read("test", spec.getTest());
         checkUsable(train, test, transforms, label);
         checkGroupingColumns(spec, test, label);
-        FeatureVectorizer vectorizer = MatrixBuilder.fit(transforms, train);
+        FeatureVectorizer vectorizer = fit(transforms, train);
         PreparedData data = new PreparedData(train, test, vectorizer,
                 MatrixBuilder.build(train, vectorizer, label),
                 MatrixBuilder.build(test, vectorizer, label));
@@ -227,6 +227,16 @@ public class TrainingPipeline {
             MatrixBuilder.checkColumns("test", test, transforms, label);
         } catch (IllegalArgumentException e) {
             throw new JobFailedException(e.getMessage(), e);
+        }
+    }
+
+    /** The transforms fitted on the training rows, a data problem failing the job by name. */
+    private static FeatureVectorizer fit(List<FeatureTransform> transforms, TrainingSet train) {
+        try {
+            return MatrixBuilder.fit(transforms, train);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailedException("fitting the transforms on the train set: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -39,9 +39,10 @@ public final class VersionRequests {
     }
 
     /**
-     * A bundle whose manifest lets serving rebuild the training vectors: the transforms, the
-     * learned vocabularies and, for each view joined into the training set, the exact view
-     * version and feature names the model trained on.
+     * A bundle whose manifest lets serving rebuild the training vectors: the transforms, what
+     * they learned from the training rows (vocabularies, numeric statistics, bucket edges) and,
+     * for each view joined into the training set, the exact view version and feature names the
+     * model trained on.
      *
      * @throws IllegalArgumentException when the training set lacks a joined view
      */
@@ -49,7 +50,7 @@ public final class VersionRequests {
             TrainingSet train, LabelRule label, Map<String, String> params, byte[] modelBytes) {
         BundleManifest manifest = new BundleManifest(XGBOOST_FAMILY, vectorizer.transforms(),
                 ModelBundle.vocabulariesOf(vectorizer), onlineFeatures(request, train),
-                label.column(), label.threshold(), params);
+                label.column(), label.threshold(), params, vectorizer.numericFits());
         return new ModelBundle(manifest, modelBytes);
     }
 

@@ -16,6 +16,7 @@ import io.mlmesh.core.metrics.BinaryMetrics;
 import io.mlmesh.core.model.ModelBundle;
 import io.mlmesh.core.model.OnlineFeatureRef;
 import io.mlmesh.core.transform.FeatureVectorizer;
+import io.mlmesh.core.transform.NumericFit;
 import io.mlmesh.core.transform.RowView;
 import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
 import io.mlmesh.featurestore.v1.ViewJoin;
@@ -52,10 +53,13 @@ import java.net.URL;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -240,6 +244,35 @@ class TrainingServiceIT {
         assertEquals("logistic_regression", upload.header().getTagsOrThrow("model_family"));
         assertEquals("xgboost", upload.header().getTagsOrThrow("family"));
         assertServedAucEqualsOffline(bundle, auc);
+    }
+
+    @Test
+    void submitJob_standardizeAndOneHot_registersBundleHoldingFittedState() throws Exception {
+        JobSpec spec = spec("flights-scaled", 5).toBuilder()
+                .clearTransforms()
+                .addTransforms(transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY, "date"))
+                .addTransforms(transform("distance_z", TransformKind.TRANSFORM_KIND_STANDARDIZE,
+                        "distance"))
+                .addTransforms(transform("origin", TransformKind.TRANSFORM_KIND_ONE_HOT,
+                        "origin").toBuilder().setMaxVocabularySize(12))
+                .addTransforms(transform("origin_late_share", TransformKind.TRANSFORM_KIND_NUMERIC,
+                        FlightsCsv.FEATURE_COLUMN))
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, job.getState(), job.getError());
+        assertEquals(spec.getTransformsList(), job.getSpec().getTransformsList());
+        List<FlightsCsv.Flight> train = FlightsCsv.read().stream()
+                .filter(flight -> flight.timeMicros() < MARCH.getSeconds() * 1_000_000L)
+                .toList();
+        ModelBundle bundle = ModelBundle.fromBytes(uploadOf(job).artifact());
+        assertFittedDistance(bundle.manifest().numericFits().get("distance_z"), train);
+        assertEquals(topOrigins(train, 12), bundle.manifest().vocabularies().get("origin"));
+        assertEquals(1 + 1 + 13 + 1, job.getFeatureImportanceCount());
+        assertTrue(job.getFeatureImportanceList().stream()
+                .anyMatch(importance -> importance.getFeature().equals("origin=<oov>")));
+        assertServedAucEqualsOffline(bundle, job.getMetricsOrThrow("auc"));
     }
 
     @Test
@@ -450,6 +483,29 @@ class TrainingServiceIT {
         booster.dispose();
 
         assertEquals(offlineAuc, BinaryMetrics.auc(scores, labels), 0.0);
+    }
+
+    /** The bundle's mean and deviation of distance against those of the training flights. */
+    private static void assertFittedDistance(NumericFit fit, List<FlightsCsv.Flight> train) {
+        double mean = train.stream().mapToDouble(FlightsCsv.Flight::distance).sum()
+                / train.size();
+        double variance = train.stream()
+                .mapToDouble(flight -> (flight.distance() - mean) * (flight.distance() - mean))
+                .sum() / train.size();
+        assertEquals(train.size(), fit.count());
+        assertEquals(mean, fit.mean(), 1e-9 * mean);
+        assertEquals(Math.sqrt(variance), fit.standardDeviation(), 1e-9 * Math.sqrt(variance));
+    }
+
+    /** The most frequent training origins, ties by code, as the one-hot vocabulary keeps them. */
+    private static List<String> topOrigins(List<FlightsCsv.Flight> train, int limit) {
+        Map<String, Long> counts = train.stream().collect(Collectors.groupingBy(
+                FlightsCsv.Flight::origin, Collectors.counting()));
+        return counts.keySet().stream()
+                .sorted(Comparator.comparing((String origin) -> -counts.get(origin))
+                        .thenComparing(Comparator.naturalOrder()))
+                .limit(limit)
+                .toList();
     }
 
     private static List<Integer> progressSteps(List<Job> seen) {

@@ -92,6 +92,41 @@ class JobSpecValidatorTest {
     }
 
     @Test
+    void validate_transformSizes_acceptedOnTheirKindsAndRefusedElsewhere() {
+        JobSpec sized = VALID.toBuilder()
+                .addTransforms(transform("bucket", TransformKind.TRANSFORM_KIND_BUCKETIZE, 10, 0))
+                .addTransforms(transform("origin", TransformKind.TRANSFORM_KIND_ONE_HOT, 0, 20))
+                .build();
+        Map<String, JobSpec> specsByMessage = Map.of(
+                "spec.transforms[1].buckets: TRANSFORM_KIND_HASHING needs at least 2 buckets,"
+                        + " got 0", VALID.toBuilder().addTransforms(transform("hash",
+                        TransformKind.TRANSFORM_KIND_HASHING, 0, 0)).build(),
+                "spec.transforms[1].buckets: TRANSFORM_KIND_STANDARDIZE takes no bucket count,"
+                        + " got 4", VALID.toBuilder().addTransforms(transform("z",
+                        TransformKind.TRANSFORM_KIND_STANDARDIZE, 4, 0)).build(),
+                "spec.transforms[1].max_vocabulary_size: must not be negative, got -1",
+                VALID.toBuilder().addTransforms(transform("code",
+                        TransformKind.TRANSFORM_KIND_INTEGER_ENCODING, 0, -1)).build(),
+                "spec.transforms[1].max_vocabulary_size: TRANSFORM_KIND_CATEGORY_INDEX takes no"
+                        + " vocabulary cap, got 5", VALID.toBuilder().addTransforms(transform(
+                        "index", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX, 0, 5)).build());
+
+        assertEquals(sized.getTransformsList(),
+                JobSpecValidator.validate(sized).getTransformsList());
+        assertEquals(10, SpecMapping.transforms(sized).get(1).buckets());
+        assertEquals(20, SpecMapping.transforms(sized).get(2).maxVocabularySize());
+        specsByMessage.forEach((message, spec) -> assertEquals(message,
+                assertThrows(InvalidJobSpecException.class,
+                        () -> JobSpecValidator.validate(spec)).getMessage()));
+    }
+
+    private static FeatureTransform transform(String name, TransformKind kind, int buckets,
+            int maxVocabularySize) {
+        return FeatureTransform.newBuilder().setName(name).setKind(kind).setColumn(name)
+                .setBuckets(buckets).setMaxVocabularySize(maxVocabularySize).build();
+    }
+
+    @Test
     void validate_logisticRegression_linearDefaultsWithoutTreeParams() {
         JobSpec spec = VALID.toBuilder().setFamily(ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION)
                 .clearParams().build();
