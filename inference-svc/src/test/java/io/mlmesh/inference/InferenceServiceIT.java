@@ -295,6 +295,17 @@ class InferenceServiceIT {
     }
 
     @Test
+    void predict_fieldTheModelDoesNotRead_invalidArgumentNamingFieldAndInputs() {
+        Flight flight = knownOriginFlight();
+
+        assertPredictRefused(Status.Code.INVALID_ARGUMENT,
+                requestOf(flight).putFields("distnace", number(500)),
+                "field 'distnace' is not read by model '" + FlightsModel.MODEL
+                        + "' version 1; it reads [");
+        assertVersionOneServes();
+    }
+
+    @Test
     void predict_unknownModelOrVersion_notFound() {
         Flight flight = knownOriginFlight();
 

@@ -154,6 +154,7 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
         ServingModel model = route.model();
         Map<String, FieldValue> fields = request.getFieldsMap();
         checkFields(model.requestSchema(), fields);
+        checkNoUnknownFields(model, fields);
         OnlineFeatures online = featureStore.read(model.onlineFeatures(),
                 entityKeys(model.onlineFeatures(), request),
                 request.hasAsOf() ? request.getAsOf() : null);
@@ -220,6 +221,23 @@ public class PredictorGrpcService extends PredictorGrpc.PredictorImplBase {
             }
             if (actual == FieldKind.TIME) {
                 checkTimestamp(schema.column(i), value.getTime());
+            }
+        }
+    }
+
+    /**
+     * Refuses a field the answering model does not read: a misspelt name would otherwise be
+     * scored silently as a missing value. Shadows skip this check, since a shadow may read
+     * fewer fields than the primary.
+     */
+    private static void checkNoUnknownFields(ServingModel model,
+            Map<String, FieldValue> fields) {
+        RequestSchema schema = model.requestSchema();
+        for (String field : fields.keySet()) {
+            if (!schema.contains(field)) {
+                throw InferenceException.invalid("field '" + field + "' is not read by model '"
+                        + model.name() + "' version " + model.version() + "; it reads "
+                        + schema.columns());
             }
         }
     }

@@ -6,6 +6,7 @@ import io.mlmesh.inference.features.OnlineFeaturePlan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The request fields a model reads and the kind each must hold, derived once from the bundle's
@@ -18,10 +19,12 @@ public final class RequestSchema {
 
     private final String[] columns;
     private final FieldKind[] kinds;
+    private final Set<String> columnSet;
 
     private RequestSchema(Map<String, FieldKind> kindByColumn) {
         this.columns = kindByColumn.keySet().toArray(String[]::new);
         this.kinds = kindByColumn.values().toArray(FieldKind[]::new);
+        this.columnSet = Set.copyOf(kindByColumn.keySet());
     }
 
     /**
@@ -50,6 +53,16 @@ public final class RequestSchema {
 
     public int size() {
         return columns.length;
+    }
+
+    /** Whether the model reads a request field of this name. */
+    public boolean contains(String column) {
+        return columnSet.contains(column);
+    }
+
+    /** The request fields the model reads, in the bundle's order. */
+    public List<String> columns() {
+        return List.of(columns);
     }
 
     public String column(int index) {
