@@ -11,6 +11,7 @@ public final class FeatureStoreException extends RuntimeException {
     INVALID_ARGUMENT,
     NOT_FOUND,
     FAILED_PRECONDITION,
+    RESOURCE_EXHAUSTED,
     UNAVAILABLE
   }
 
@@ -35,6 +36,10 @@ public final class FeatureStoreException extends RuntimeException {
 
   public static FeatureStoreException failedPrecondition(String message) {
     return new FeatureStoreException(Reason.FAILED_PRECONDITION, message, null);
+  }
+
+  public static FeatureStoreException resourceExhausted(String message) {
+    return new FeatureStoreException(Reason.RESOURCE_EXHAUSTED, message, null);
   }
 
   public static FeatureStoreException unavailable(String message, Throwable cause) {

@@ -34,6 +34,11 @@ public final class GrpcTestClient implements AutoCloseable {
     return FeatureStoreGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
   }
 
+  /** An asynchronous stub, for streaming calls driven by an observer. */
+  public FeatureStoreGrpc.FeatureStoreStub asyncStub() {
+    return FeatureStoreGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+  }
+
   /** Every chunk of a training set stream, in order. */
   public List<TrainingSetChunk> trainingSet(GetTrainingSetRequest request) {
     List<TrainingSetChunk> chunks = new ArrayList<>();

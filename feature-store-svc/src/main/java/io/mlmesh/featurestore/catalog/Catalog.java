@@ -60,17 +60,36 @@ public final class Catalog {
     return catalog;
   }
 
+  /** Writes of another component that must commit together with a source's entry. */
+  @FunctionalInterface
+  public interface SameTransaction {
+
+    /** Runs on {@code connection}, inside the transaction that stores the source. */
+    void run(Connection connection) throws SQLException;
+  }
+
   /** Adds the source, or replaces the one of the same name. */
   public void putSource(RegisteredSource source) {
+    putSource(source, connection -> { });
+  }
+
+  /**
+   * Adds or replaces the source and runs {@code alsoWrite} in the same DuckDB transaction: both
+   * are stored, or neither is. The source is visible to readers once the commit returned.
+   */
+  public void putSource(RegisteredSource source, SameTransaction alsoWrite) {
     synchronized (writeLock) {
       String sql = "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)";
       try (Connection connection = duckDb.connect();
           PreparedStatement insert = connection.prepareStatement(sql)) {
+        connection.setAutoCommit(false);
         insert.setString(1, source.name());
         insert.setString(2, source.timestampColumn());
         insert.setString(3, source.scanSql());
         insert.setBytes(4, source.dataset().toByteArray());
         insert.execute();
+        alsoWrite.run(connection);
+        connection.commit();
       } catch (SQLException e) {
         throw new IllegalStateException("cannot store source " + source.name(), e);
       }

@@ -6,6 +6,7 @@ import io.mlmesh.featurestore.catalog.SourceInspector;
 import io.mlmesh.featurestore.ingest.Ingestion;
 import io.mlmesh.featurestore.ingest.JdbcExtractor;
 import io.mlmesh.featurestore.ingest.KeyedHash;
+import io.mlmesh.featurestore.ingest.StreamIngestion;
 import io.mlmesh.featurestore.offline.OfflineStore;
 import io.mlmesh.featurestore.offline.TrainingSets;
 import io.mlmesh.featurestore.online.InProcessOnlineStore;
@@ -68,6 +69,16 @@ public final class FeatureStoreBeans {
     return new Ingestion(duckDb, sourceInspector, new JdbcExtractor(),
         Path.of(config.dataDir()).toAbsolutePath(), config.ingestion().maxFailedShare(),
         hmacKey.isPresent());
+  }
+
+  @Produces
+  @Singleton
+  StreamIngestion streamIngestion(DuckDb duckDb, Catalog catalog, Ingestion ingestion,
+      FeatureStoreConfig config) {
+    int maxChunkRows = config.ingestion().stream().maxChunkRows();
+    LOG.infof("stream ingestion: max_chunk_rows=%d", maxChunkRows);
+    return StreamIngestion.open(duckDb, catalog, ingestion,
+        Path.of(config.dataDir()).toAbsolutePath(), maxChunkRows);
   }
 
   @Produces

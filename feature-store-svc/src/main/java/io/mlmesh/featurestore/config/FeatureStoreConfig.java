@@ -38,5 +38,16 @@ public interface FeatureStoreConfig {
     /** Share of failing rows above which a batch is refused, when the request sets none. */
     @WithDefault("0.1")
     double maxFailedShare();
+
+    /** Streaming ingestion (IngestStream). */
+    Stream stream();
+  }
+
+  /** Settings of IngestStream. */
+  interface Stream {
+
+    /** Most rows one chunk may carry; a larger chunk ends its stream with RESOURCE_EXHAUSTED. */
+    @WithDefault("10000")
+    int maxChunkRows();
   }
 }

@@ -1,11 +1,13 @@
 package io.mlmesh.featurestore.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mlmesh.featurestore.FeatureStoreException;
 import io.mlmesh.featurestore.catalog.Catalog;
 import io.mlmesh.featurestore.catalog.RegisteredSource;
 import io.mlmesh.featurestore.catalog.SourceInspector;
 import io.mlmesh.featurestore.ingest.Ingestion;
+import io.mlmesh.featurestore.ingest.StreamIngestion;
 import io.mlmesh.featurestore.offline.OfflineStore;
 import io.mlmesh.featurestore.offline.TrainingSets;
 import io.mlmesh.featurestore.online.Materializer;
@@ -18,6 +20,8 @@ import io.mlmesh.featurestore.v1.GetFeatureViewRequest;
 import io.mlmesh.featurestore.v1.GetOnlineFeaturesRequest;
 import io.mlmesh.featurestore.v1.GetOnlineFeaturesResponse;
 import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.featurestore.v1.IngestAck;
+import io.mlmesh.featurestore.v1.IngestRowsChunk;
 import io.mlmesh.featurestore.v1.ListFeatureViewsRequest;
 import io.mlmesh.featurestore.v1.ListFeatureViewsResponse;
 import io.mlmesh.featurestore.v1.MaterializeRequest;
@@ -26,20 +30,29 @@ import io.mlmesh.featurestore.v1.RegisterSourceRequest;
 import io.mlmesh.featurestore.v1.TrainingSetChunk;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * The gRPC adapter of {@code mlmesh.featurestore.v1.FeatureStore}. Every method runs on a worker
- * thread ({@link Blocking}): DuckDB and Redis calls block. Failures are mapped to statuses by
- * {@link StatusMapping}; the service keeps serving after any of them.
+ * thread ({@link Blocking}): DuckDB and Redis calls block. {@code IngestStream} is the exception:
+ * it starts on the event loop, which only passes its messages on, and its chunks are written on
+ * {@value #INGEST_THREADS} ingestion threads of its own, so at most that many chunks are written
+ * at once across all streams and waiting streams are held back by flow control. Failures are
+ * mapped to statuses by {@link StatusMapping}; the service keeps serving after any of them.
  */
 @GrpcService
 @Blocking
 public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStoreImplBase {
 
   private static final Logger LOG = Logger.getLogger(FeatureStoreGrpcService.class);
+  private static final int INGEST_THREADS = 4;
 
   private final Catalog catalog;
   private final SourceInspector sourceInspector;
@@ -48,11 +61,14 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
   private final TrainingSets trainingSets;
   private final Materializer materializer;
   private final OnlineFeatures onlineFeatures;
+  private final StreamIngestion streamIngestion;
+  private final ExecutorService ingestThreads;
+  private final MeterRegistry meters;
 
   @Inject
   FeatureStoreGrpcService(Catalog catalog, SourceInspector sourceInspector, Ingestion ingestion,
       OfflineStore offlineStore, TrainingSets trainingSets, Materializer materializer,
-      OnlineFeatures onlineFeatures) {
+      OnlineFeatures onlineFeatures, StreamIngestion streamIngestion, MeterRegistry meters) {
     this.catalog = catalog;
     this.sourceInspector = sourceInspector;
     this.ingestion = ingestion;
@@ -60,12 +76,29 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
     this.trainingSets = trainingSets;
     this.materializer = materializer;
     this.onlineFeatures = onlineFeatures;
+    this.streamIngestion = streamIngestion;
+    this.meters = meters;
+    AtomicInteger threadNumber = new AtomicInteger();
+    this.ingestThreads = Executors.newFixedThreadPool(INGEST_THREADS, work -> {
+      Thread thread = new Thread(work, "ingest-stream-" + threadNumber.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  @PreDestroy
+  void stopIngestThreads() {
+    ingestThreads.shutdown();
   }
 
   @Override
   public void registerSource(RegisterSourceRequest request,
       StreamObserver<DatasetVersion> observer) {
     respond("RegisterSource", observer, () -> {
+      if (streamIngestion.isStreamed(request.getName())) {
+        throw FeatureStoreException.failedPrecondition("name '" + request.getName()
+            + "' is a source created by IngestStream; register files under another name");
+      }
       RegisteredSource source = Ingestion.appliesTo(request)
           ? ingestion.ingest(request)
           : sourceInspector.inspect(request);
@@ -130,6 +163,12 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
     } catch (RuntimeException e) {
       observer.onError(StatusMapping.toStatus("GetTrainingSet", e));
     }
+  }
+
+  @Override
+  @NonBlocking
+  public StreamObserver<IngestRowsChunk> ingestStream(StreamObserver<IngestAck> responses) {
+    return IngestStreamCall.start(streamIngestion, responses, ingestThreads, meters);
   }
 
   private static <T> void respond(String rpc, StreamObserver<T> observer, Supplier<T> work) {

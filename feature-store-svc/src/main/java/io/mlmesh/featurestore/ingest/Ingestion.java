@@ -8,16 +8,20 @@ import io.mlmesh.featurestore.catalog.DuckDb;
 import io.mlmesh.featurestore.catalog.Names;
 import io.mlmesh.featurestore.catalog.RegisteredSource;
 import io.mlmesh.featurestore.catalog.SourceInspector;
+import io.mlmesh.featurestore.v1.ColumnPolicy;
 import io.mlmesh.featurestore.v1.ColumnSchema;
 import io.mlmesh.featurestore.v1.ColumnType;
+import io.mlmesh.featurestore.v1.Expectations;
 import io.mlmesh.featurestore.v1.FileFormat;
 import io.mlmesh.featurestore.v1.IngestionReport;
 import io.mlmesh.featurestore.v1.RegisterSourceRequest;
 import io.mlmesh.featurestore.v1.RuleCount;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,10 +46,12 @@ import org.jboss.logging.Logger;
  * leaves no file and no catalog entry. The accepted rows go to
  * {@code sources/<name>/<sha256>.parquet}, named by the hash of the file's own bytes, and become
  * the source; failing rows go to {@code quarantine/<name>/<sha256>.parquet} with their input row
- * number and first failing rule. Rows without consent are counted and never stored. Log lines
- * and failure descriptions carry names and counts only, never values, and database messages
- * (which may quote rows) are withheld when the request marks personal columns. Any thread except
- * the Vert.x event loop may call {@link #ingest}.
+ * number and first failing rule. Both are forced to disk before they are renamed into place.
+ * Rows without consent are counted and never stored. Log lines and failure descriptions carry
+ * names and counts only, never values, and database messages (which may quote rows) are withheld
+ * when the request marks personal columns. {@link StreamIngestion} runs the same checks and
+ * writes on each streamed chunk. Any thread except the Vert.x event loop may call
+ * {@link #ingest}.
  */
 public final class Ingestion {
 
@@ -102,34 +109,76 @@ public final class Ingestion {
     }
   }
 
+  /** The checks of one batch: its row rules, privacy policies and consent condition. */
+  record BatchChecks(RowRules rules, PrivacyPolicies privacy, Optional<String> consent) {
+
+    /** The columns written for {@code input}'s rows, in input order: dropped ones left out. */
+    List<ColumnSchema> storedColumns(RegisteredSource input) {
+      List<ColumnSchema> stored = new ArrayList<>();
+      for (ColumnSchema column : input.dataset().getColumnsList()) {
+        privacy.storedType(column.getName(), rules.acceptedType(column.getName()))
+            .ifPresent(type -> stored.add(ColumnSchema.newBuilder()
+                .setName(column.getName()).setType(type).build()));
+      }
+      return stored;
+    }
+  }
+
+  /**
+   * Validates expectations, privacy policies and the consent column against {@code input}'s
+   * columns: INVALID_ARGUMENT naming the field, FAILED_PRECONDITION for a keyed hash without a
+   * configured key.
+   */
+  BatchChecks checksFor(Expectations expectations, List<ColumnPolicy> policies,
+      String consentColumn, RegisteredSource input) {
+    RowRules rules = RowRules.of(expectations, input, defaultMaxFailedShare);
+    PrivacyPolicies privacy = PrivacyPolicies.of(policies, input, rules, keyedHashConfigured);
+    return new BatchChecks(rules, privacy, consentCondition(consentColumn, input));
+  }
+
   private RegisteredSource ingestFile(RegisterSourceRequest request, String input,
       boolean hashInput) {
     RegisteredSource source = inspector.inspect(request);
-    RowRules rules = RowRules.of(request.getExpectations(), source, defaultMaxFailedShare);
-    PrivacyPolicies privacy = PrivacyPolicies.of(request.getPrivacyList(), source, rules,
-        keyedHashConfigured);
-    Optional<String> consent = consentCondition(request.getConsentColumn(), source);
+    BatchChecks checks = checksFor(request.getExpectations(), request.getPrivacyList(),
+        request.getConsentColumn(), source);
     IngestionReport.Builder report = IngestionReport.newBuilder()
         .setInput(input)
         .setInputSha256(hashInput ? source.dataset().getContentSha256() : "")
-        .addAllPersonalColumns(privacy.personalColumns());
+        .addAllPersonalColumns(checks.privacy().personalColumns());
 
     Path accepted;
     try (Connection connection = duckDb.connect();
         Statement statement = connection.createStatement()) {
-      stage(statement, source, consent, report);
-      checkMissingShares(statement, rules, report.getInputRows()
-          - report.getRowsWithoutConsent());
-      statement.execute("CREATE TEMP TABLE " + CHECKED + " AS SELECT *, "
-          + rules.firstFailingRule() + " AS " + RowRules.RULE + " FROM " + STAGED);
-      countFailures(statement, rules, report);
-      refuseWhenTooManyFail(request.getName(), rules, report);
-      accepted = writeAccepted(statement, request.getName(), source, rules, privacy);
-      writeQuarantine(statement, request.getName(), source, privacy, accepted, report);
+      accepted = checkAndWrite(statement, request.getName(), source, checks, report,
+          dataDir.resolve("sources").resolve(request.getName()),
+          partial -> SourceInspector.sha256Of(partial) + ".parquet");
     } catch (SQLException e) {
-      throw failure(request, e);
+      throw failure(request.getName(), request.getPrivacyCount() > 0, e);
     }
     return describeAccepted(request, accepted, report.build());
+  }
+
+  /**
+   * Checks every row {@code input.scanSql()} reads on {@code statement}'s connection and writes
+   * the accepted rows into {@code acceptedDir}, named by {@code fileName} from the written
+   * file, and the failing rows under the same name in {@code quarantine/<name>/}; both files are
+   * on disk (fsync) before this returns. Fills {@code report}; FAILED_PRECONDITION, with nothing
+   * written, when the batch is refused.
+   */
+  Path checkAndWrite(Statement statement, String name, RegisteredSource input,
+      BatchChecks checks, IngestionReport.Builder report, Path acceptedDir,
+      Function<Path, String> fileName) throws SQLException {
+    stage(statement, input, checks.consent(), report);
+    checkMissingShares(statement, checks.rules(), report.getInputRows()
+        - report.getRowsWithoutConsent());
+    statement.execute("CREATE TEMP TABLE " + CHECKED + " AS SELECT *, "
+        + checks.rules().firstFailingRule() + " AS " + RowRules.RULE + " FROM " + STAGED);
+    countFailures(statement, checks.rules(), report);
+    refuseWhenTooManyFail(name, checks.rules(), report);
+
+    Path accepted = writeAccepted(statement, input, checks, acceptedDir, fileName);
+    writeQuarantine(statement, name, input, checks.privacy(), accepted, report);
+    return accepted;
   }
 
   private static void stage(Statement statement, RegisteredSource source,
@@ -196,22 +245,21 @@ public final class Ingestion {
         + "limit " + percent(rules.maxFailedShare()) + "; failing rules: " + byRule);
   }
 
-  private Path writeAccepted(Statement statement, String name, RegisteredSource source,
-      RowRules rules, PrivacyPolicies privacy) throws SQLException {
+  private static Path writeAccepted(Statement statement, RegisteredSource source,
+      BatchChecks checks, Path acceptedDir, Function<Path, String> fileName)
+      throws SQLException {
     List<String> columns = new ArrayList<>();
     for (ColumnSchema column : source.dataset().getColumnsList()) {
-      String value = rules.acceptedValue(column.getName());
-      ColumnType type = rules.acceptedType(column.getName());
-      privacy.stored(column.getName(), value, type)
+      String value = checks.rules().acceptedValue(column.getName());
+      ColumnType type = checks.rules().acceptedType(column.getName());
+      checks.privacy().stored(column.getName(), value, type)
           .ifPresent(stored -> columns.add(stored + " AS " + quoteIdentifier(column.getName())));
     }
-    Path partial = createParent(dataDir.resolve("sources").resolve(name)
-        .resolve(UUID.randomUUID() + ".partial"));
+    Path partial = createParent(acceptedDir.resolve(UUID.randomUUID() + ".partial"));
     statement.execute("COPY (SELECT " + String.join(", ", columns) + " FROM " + CHECKED
         + " WHERE " + RowRules.RULE + " IS NULL ORDER BY " + RowRules.ROW + ") TO "
         + quoteLiteral(partial.toString()) + PARQUET);
-    Path accepted = partial.resolveSibling(SourceInspector.sha256Of(partial) + ".parquet");
-    return move(partial, accepted);
+    return move(partial, partial.resolveSibling(fileName.apply(partial)));
   }
 
   private void writeQuarantine(Statement statement, String name, RegisteredSource source,
@@ -269,12 +317,13 @@ public final class Ingestion {
     });
   }
 
-  private static RuntimeException failure(RegisterSourceRequest request, SQLException e) {
-    if (request.getPrivacyCount() > 0) {
-      return new IllegalStateException("cannot ingest source " + request.getName()
+  /** A database failure; its message, which may quote rows, withheld for personal columns. */
+  static RuntimeException failure(String name, boolean personal, SQLException e) {
+    if (personal) {
+      return new IllegalStateException("cannot ingest source " + name
           + " (database message withheld: the request marks personal columns)");
     }
-    return new IllegalStateException("cannot ingest source " + request.getName(), e);
+    return new IllegalStateException("cannot ingest source " + name, e);
   }
 
   private static long count(Statement statement, String sql) throws SQLException {
@@ -297,12 +346,21 @@ public final class Ingestion {
     }
   }
 
+  /** Forces {@code from} to disk, renames it to {@code to} and forces the folder entry. */
   private static Path move(Path from, Path to) {
     try {
-      return Files.move(from, to, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      force(from);
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      force(to.getParent());
+      return to;
     } catch (IOException e) {
       throw new IllegalStateException("cannot move " + from + " to " + to, e);
+    }
+  }
+
+  private static void force(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      channel.force(true);
     }
   }
 

@@ -6,6 +6,7 @@ import io.mlmesh.featurestore.FeatureStoreException;
 import io.mlmesh.featurestore.catalog.RegisteredSource;
 import io.mlmesh.featurestore.v1.ColumnPolicy;
 import io.mlmesh.featurestore.v1.ColumnType;
+import io.mlmesh.featurestore.v1.PrivacyAction;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,17 @@ final class PrivacyPolicies {
           type == ColumnType.COLUMN_TYPE_INT64));
       default -> throw new IllegalArgumentException("unvalidated action " + policy.getAction());
     };
+  }
+
+  /** The type stored for {@code column} of type {@code type}; empty when it is dropped. */
+  Optional<ColumnType> storedType(String column, ColumnType type) {
+    ColumnPolicy policy = byColumn.get(column);
+    if (policy == null) {
+      return Optional.of(type);
+    }
+    return policy.getAction() == PrivacyAction.PRIVACY_ACTION_DROP
+        ? Optional.empty()
+        : Optional.of(ColumnType.COLUMN_TYPE_STRING);
   }
 
   private static void checkColumn(ColumnPolicy policy, String field, RegisteredSource input,
