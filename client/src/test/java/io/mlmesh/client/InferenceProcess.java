@@ -94,7 +94,7 @@ final class InferenceProcess implements AutoCloseable {
         String metrics = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
 
         Pattern line = Pattern.compile("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"/"
-                + Pattern.quote(fullMethodName) + "\"[^}]*} ([0-9.E]+)$");
+                + Pattern.quote(fullMethodName) + "\"[^}]*} ([0-9.E]+)(?: #.*)?$");
         Matcher matcher = line.matcher(metrics);
         long total = 0;
         while (matcher.find()) {

@@ -1,5 +1,7 @@
 package io.mlmesh.inference;
 
+import static io.mlmesh.inference.InferencePeers.retryWhileUnavailable;
+import static io.mlmesh.inference.InferencePeers.startPeer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +12,6 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import io.mlmesh.inference.FlightsModel.Flight;
 import io.mlmesh.inference.v1.DeleteEndpointRequest;
 import io.mlmesh.inference.v1.Endpoint;
@@ -31,7 +32,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,7 +85,8 @@ class EndpointRoutingIT {
                         new FakeFeatureStore(flights.originStats())));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
         predictor = PredictorGrpc.newBlockingStub(channel);
-        loadProductionRetryingWhileChannelBacksOff();
+        retryWhileUnavailable(() -> predictor.loadModel(LoadModelRequest.newBuilder()
+                .setModel(MODEL).setAlias("production").build()));
     }
 
     @AfterAll
@@ -225,13 +226,18 @@ class EndpointRoutingIT {
                         FieldValue.newBuilder().setText(flight.destination()).build());
     }
 
-    /** The value of the Prometheus sample {@code series} (name and labels) at /q/metrics. */
+    /**
+     * The value of the Prometheus sample {@code series} (name and labels) at /q/metrics: the
+     * first token after the series, before any exemplar ({@code # {trace_id=...}}) that tracing
+     * appends.
+     */
     private static double metricValue(String series) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port() + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body().lines().filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .mapToDouble(line -> Double.parseDouble(
+                        line.substring(series.length() + 1).split(" ", 2)[0]))
                 .findFirst().orElseThrow(() -> new AssertionError(series + " not exported"));
     }
 
@@ -239,28 +245,5 @@ class EndpointRoutingIT {
         return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     }
 
-    private static void loadProductionRetryingWhileChannelBacksOff()
-            throws InterruptedException {
-        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                predictor.loadModel(LoadModelRequest.newBuilder().setModel(MODEL)
-                        .setAlias("production").build());
-                return;
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
-                        || System.nanoTime() > deadlineNanos) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
-    private static Server startPeer(String portKey, io.grpc.BindableService service)
-            throws IOException {
-        int port = ConfigProvider.getConfig().getValue(portKey, Integer.class);
-        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(service).build().start();
-    }
 }

@@ -1,5 +1,7 @@
 package io.mlmesh.inference;
 
+import static io.mlmesh.inference.InferencePeers.retryWhileUnavailable;
+import static io.mlmesh.inference.InferencePeers.startPeer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +15,6 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import io.mlmesh.inference.FlightsModel.Flight;
 import io.mlmesh.inference.v1.FieldValue;
 import io.mlmesh.inference.v1.ListModelsRequest;
@@ -39,8 +40,6 @@ import io.mlmesh.oip.ServerMetadataResponse;
 import io.mlmesh.oip.ServerReadyRequest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,7 +100,7 @@ class InferenceServiceIT {
         oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         modelsLoadedAtStart = predictor.listModels(ListModelsRequest.getDefaultInstance())
                 .getModelsCount();
-        loadProductionRetryingWhileChannelBacksOff();
+        retryWhileUnavailable(() -> predictor.loadModel(loadAlias("production")));
     }
 
     @AfterAll
@@ -529,29 +528,7 @@ class InferenceServiceIT {
         return scores;
     }
 
-    private static void loadProductionRetryingWhileChannelBacksOff()
-            throws InterruptedException {
-        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                predictor.loadModel(loadAlias("production"));
-                return;
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
-                        || System.nanoTime() > deadlineNanos) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
-    private static Server startPeer(String portKey, io.grpc.BindableService service)
-            throws IOException {
-        int port = ConfigProvider.getConfig().getValue(portKey, Integer.class);
-        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(service).build().start();
-    }
 
     private static LoadModelRequest loadAlias(String alias) {
         return LoadModelRequest.newBuilder().setModel(MODEL).setAlias(alias).build();

@@ -1,5 +1,6 @@
 package io.mlmesh.inference;
 
+import static io.mlmesh.inference.InferencePeers.retryWhileUnavailable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,7 +74,10 @@ class OpenInferenceRepositoryIT {
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         oip = GRPCInferenceServiceGrpc.newBlockingStub(channel);
-        loadRetryingWhileChannelBacksOff();
+        retryWhileUnavailable(() -> oip.repositoryModelLoad(RepositoryModelLoadRequest
+                .newBuilder().setModelName(MODEL).putParameters("alias", ModelRepositoryParameter
+                        .newBuilder().setStringParam("production").build())
+                .build()));
     }
 
     @AfterAll
@@ -173,24 +177,6 @@ class OpenInferenceRepositoryIT {
         }
     }
 
-    private static void loadRetryingWhileChannelBacksOff() throws InterruptedException {
-        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                oip.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
-                        .setModelName(MODEL).putParameters("alias", ModelRepositoryParameter
-                                .newBuilder().setStringParam("production").build())
-                        .build());
-                return;
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
-                        || System.nanoTime() > deadlineNanos) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
     /**
      * Scored, or refused because the model was gone: NOT_FOUND, or UNAVAILABLE for a call that

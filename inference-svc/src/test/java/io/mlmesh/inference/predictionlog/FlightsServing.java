@@ -1,12 +1,12 @@
 package io.mlmesh.inference.predictionlog;
 
+import static io.mlmesh.inference.InferencePeers.retryWhileUnavailable;
+import static io.mlmesh.inference.InferencePeers.startPeer;
+
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import io.mlmesh.inference.FakeFeatureStore;
 import io.mlmesh.inference.FakeRegistry;
 import io.mlmesh.inference.FlightsModel;
@@ -16,7 +16,6 @@ import io.mlmesh.inference.v1.LoadModelRequest;
 import io.mlmesh.inference.v1.PredictRequest;
 import io.mlmesh.inference.v1.PredictorGrpc;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -50,7 +49,8 @@ final class FlightsServing implements AutoCloseable {
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         FlightsServing serving = new FlightsServing(flights, peers,
                 NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
-        serving.loadRetryingWhileChannelBacksOff();
+        retryWhileUnavailable(() -> serving.predictor.loadModel(LoadModelRequest.newBuilder()
+                .setModel(FlightsModel.MODEL).setAlias("production").build()));
         return serving;
     }
 
@@ -74,29 +74,5 @@ final class FlightsServing implements AutoCloseable {
         for (Server peer : peers) {
             peer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    private void loadRetryingWhileChannelBacksOff() throws InterruptedException {
-        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                predictor.loadModel(LoadModelRequest.newBuilder().setModel(FlightsModel.MODEL)
-                        .setAlias("production").build());
-                return;
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
-                        || System.nanoTime() > deadlineNanos) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
-
-    private static Server startPeer(String portKey, io.grpc.BindableService service)
-            throws IOException {
-        int port = ConfigProvider.getConfig().getValue(portKey, Integer.class);
-        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(service).build().start();
     }
 }
