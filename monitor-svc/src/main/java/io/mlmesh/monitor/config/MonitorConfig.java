@@ -3,6 +3,7 @@ package io.mlmesh.monitor.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Settings of monitor-svc, under {@code mlmesh.monitor}. */
@@ -26,6 +27,32 @@ public interface MonitorConfig {
 
     /** The prediction log consumer and outcomes, under {@code mlmesh.monitor.feedback}. */
     Feedback feedback();
+
+    /** Service-level objectives and their alerts, under {@code mlmesh.monitor.slo}. */
+    Slo slo();
+
+    /** Which RPCs have objectives, how often they are judged, how many alerts are kept. */
+    interface Slo {
+
+        /**
+         * One entry per objective,
+         * {@code <service>:<operation>:p99-millis=<ms>:error-rate=<share>} with optional
+         * {@code :window-seconds=<s>} (default 60) and {@code :min-calls=<n>}; none: no alerts.
+         */
+        Optional<List<String>> objectives();
+
+        /** How often every objective is judged. */
+        @WithDefault("10s")
+        Duration evaluateInterval();
+
+        /** Calls a window must hold before it is judged, unless the entry says otherwise. */
+        @WithDefault("20")
+        int minCalls();
+
+        /** Resolved alerts kept for ListAlerts, newest first. */
+        @WithDefault("100")
+        int historySize();
+    }
 
     /**
      * Where predictions and outcomes live. Without a Redis URL the feedback loop is off and its

@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -95,15 +96,38 @@ public class FeedbackLoop {
         return withStore(feedback -> feedback.recordOutcome(timed));
     }
 
-    /** Live quality of a model's joined rows, of one version or all (version 0). */
+    /**
+     * Live quality of a model's joined rows, of one version or all (version 0). A model (or
+     * version) with logged predictions but no outcomes yet gives a report without groups.
+     *
+     * @throws PredictionsNotFoundException when no prediction of it was logged
+     */
     public LiveQualityReport liveQuality(String model, long version) {
         checkModel(model);
         if (version < 0) {
             throw new IllegalArgumentException("version must be 0 (every version) or positive,"
                     + " got " + version);
         }
-        return LiveQualityReport.of(model, version,
-                withStore(feedback -> feedback.joinedRows(model)));
+
+        return withStore(feedback -> {
+            LiveQualityReport report =
+                    LiveQualityReport.of(model, version, feedback.joinedRows(model));
+            if (report.groups().isEmpty()) {
+                requireLogged(feedback.loggedVersions(model), model, version);
+            }
+            return report;
+        });
+    }
+
+    private static void requireLogged(Set<Long> loggedVersions, String model, long version) {
+        if (loggedVersions.isEmpty()) {
+            throw new PredictionsNotFoundException(
+                    "no predictions logged for model '" + model + "'");
+        }
+        if (version != 0 && !loggedVersions.contains(version)) {
+            throw new PredictionsNotFoundException("no predictions logged for model '" + model
+                    + "' version " + version);
+        }
     }
 
     /** The joined rows of one model version, ordered by request id. */

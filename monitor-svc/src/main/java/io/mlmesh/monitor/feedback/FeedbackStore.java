@@ -12,13 +12,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Predictions and outcomes in Redis, so that they outlive a monitor restart:
  * <ul>
  *   <li>{@code <prefix>prediction:<request id>}: the serialized {@link PredictionLogEntry};
  *   <li>{@code <prefix>outcome:<request id>}: the serialized {@link RecordOutcomeRequest};
- *   <li>{@code <prefix>joined:<model>}: the set of request ids that have both.
+ *   <li>{@code <prefix>joined:<model>}: the set of request ids that have both;
+ *   <li>{@code <prefix>versions:<model>}: the set of versions with a logged prediction, so
+ *       that a model nothing was logged for can be told from one without outcomes yet.
  * </ul>
  * Each key expires {@code retention} after its last write.
  *
@@ -53,6 +56,7 @@ public final class FeedbackStore {
      */
     boolean storePrediction(PredictionLogEntry entry) {
         String requestId = entry.getRequestId();
+        markVersionLogged(entry.getModel(), entry.getVersion());
         boolean stored = commands.set(predictionKey(requestId), entry.toByteArray(),
                 createOnly) != null;
 
@@ -100,6 +104,13 @@ public final class FeedbackStore {
         return rows;
     }
 
+    /** The versions of a model with a prediction logged within the retention. */
+    Set<Long> loggedVersions(String model) {
+        return commands.smembers(versionsKey(model)).stream()
+                .map(member -> Long.parseLong(new String(member, StandardCharsets.UTF_8)))
+                .collect(Collectors.toSet());
+    }
+
     private void readChunk(List<String> requestIds, String joinedKey, List<JoinedRow> rows) {
         List<KeyValue<String, byte[]>> predictions = commands.mget(
                 requestIds.stream().map(this::predictionKey).toArray(String[]::new));
@@ -129,6 +140,13 @@ public final class FeedbackStore {
         }
     }
 
+    /** Before the prediction itself, so a stored prediction always has its version marked. */
+    private void markVersionLogged(String model, long version) {
+        String versionsKey = versionsKey(model);
+        commands.sadd(versionsKey, Long.toString(version).getBytes(StandardCharsets.UTF_8));
+        commands.pexpire(versionsKey, retention.toMillis());
+    }
+
     private void join(String model, String requestId) {
         String joinedKey = joinedKey(model);
         commands.sadd(joinedKey, requestId.getBytes(StandardCharsets.UTF_8));
@@ -145,6 +163,10 @@ public final class FeedbackStore {
 
     private String joinedKey(String model) {
         return prefix + "joined:" + model;
+    }
+
+    private String versionsKey(String model) {
+        return prefix + "versions:" + model;
     }
 
     private static PredictionLogEntry parsePrediction(byte[] bytes) {

@@ -6,11 +6,13 @@ import io.mlmesh.monitor.drift.DatasetComparer;
 import io.mlmesh.monitor.feedback.FeedbackLoop;
 import io.mlmesh.monitor.feedback.JoinedRow;
 import io.mlmesh.monitor.feedback.OutcomeResult;
+import io.mlmesh.monitor.slo.ObjectiveMonitor;
 import io.mlmesh.monitor.store.OperationLatency;
 import io.mlmesh.monitor.store.ReceivedSpan;
 import io.mlmesh.monitor.store.ServiceTotals;
 import io.mlmesh.monitor.store.Summary;
 import io.mlmesh.monitor.store.TraceStore;
+import io.mlmesh.monitor.v1.Alerts;
 import io.mlmesh.monitor.v1.CompareDatasetsRequest;
 import io.mlmesh.monitor.v1.DatasetDrift;
 import io.mlmesh.monitor.v1.ExportOutcomesRequest;
@@ -18,6 +20,7 @@ import io.mlmesh.monitor.v1.GetLiveQualityRequest;
 import io.mlmesh.monitor.v1.GetTraceRequest;
 import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
 import io.mlmesh.monitor.v1.LabelledPrediction;
+import io.mlmesh.monitor.v1.ListAlertsRequest;
 import io.mlmesh.monitor.v1.LiveQuality;
 import io.mlmesh.monitor.v1.MonitorGrpc;
 import io.mlmesh.monitor.v1.OperationSummary;
@@ -34,8 +37,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code mlmesh.monitor.v1.Monitor}: what the received traces say, read from {@link TraceStore},
- * whether data drifted ({@link DatasetComparer}), and how served predictions fare against
- * their outcomes ({@link FeedbackLoop}). Runs on worker threads: a summary computes percentiles
+ * whether data drifted ({@link DatasetComparer}), how served predictions fare against
+ * their outcomes ({@link FeedbackLoop}), and which service-level objectives are broken
+ * ({@link ObjectiveMonitor}). Runs on worker threads: a summary computes percentiles
  * for every operation under the store's lock, a comparison streams two training sets from the
  * feature store, the feedback calls wait for Redis.
  */
@@ -47,11 +51,14 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
     private final TraceStore store;
     private final DatasetComparer comparer;
     private final FeedbackLoop feedback;
+    private final ObjectiveMonitor objectives;
 
-    MonitorService(TraceStore store, DatasetComparer comparer, FeedbackLoop feedback) {
+    MonitorService(TraceStore store, DatasetComparer comparer, FeedbackLoop feedback,
+            ObjectiveMonitor objectives) {
         this.store = store;
         this.comparer = comparer;
         this.feedback = feedback;
+        this.objectives = objectives;
     }
 
     @Override
@@ -155,6 +162,21 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
         for (JoinedRow row : rows) {
             responseObserver.onNext(FeedbackProto.toProto(row));
         }
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void listAlerts(ListAlertsRequest request, StreamObserver<Alerts> responseObserver) {
+        Alerts alerts;
+        try {
+            alerts = AlertProto.alerts(objectives, request);
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/ListAlerts", e));
+            return;
+        }
+
+        responseObserver.onNext(alerts);
         responseObserver.onCompleted();
     }
 

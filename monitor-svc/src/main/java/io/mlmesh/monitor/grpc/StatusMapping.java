@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.mlmesh.monitor.drift.PeerFailure;
 import io.mlmesh.monitor.feedback.FeedbackUnavailableException;
 import io.mlmesh.monitor.feedback.OutcomeConflictException;
+import io.mlmesh.monitor.feedback.PredictionsNotFoundException;
 import io.mlmesh.monitor.store.TraceNotFoundException;
 import org.jboss.logging.Logger;
 
@@ -18,9 +19,10 @@ final class StatusMapping {
 
     /**
      * Maps a failure to the status the caller sees: bad input to INVALID_ARGUMENT, an unknown
-     * trace to NOT_FOUND, a conflicting outcome to FAILED_PRECONDITION, feedback off or its
-     * Redis down to UNAVAILABLE, a feature store failure to the code it chose (NOT_FOUND for an
-     * unknown source or view), anything else (a bug) to INTERNAL, logged with its stack trace.
+     * trace or a model without logged predictions to NOT_FOUND, a conflicting outcome to
+     * FAILED_PRECONDITION, feedback off or its Redis down to UNAVAILABLE, a feature store
+     * failure to the code it chose (NOT_FOUND for an unknown source or view), anything else (a
+     * bug) to INTERNAL, logged with its stack trace.
      *
      * @param method the gRPC method that failed, for the log
      */
@@ -29,7 +31,8 @@ final class StatusMapping {
             return Status.INVALID_ARGUMENT.withDescription(failure.getMessage())
                     .asRuntimeException();
         }
-        if (failure instanceof TraceNotFoundException) {
+        if (failure instanceof TraceNotFoundException
+                || failure instanceof PredictionsNotFoundException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof OutcomeConflictException) {

@@ -301,6 +301,42 @@ class FeedbackIT {
     }
 
     @Test
+    void getLiveQuality_modelWithoutLoggedPredictions_notFoundNamingModel() {
+        String model = "flights-never-served";
+        record("never-served-1", 1);
+
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                () -> quality(model, 0));
+
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+        assertEquals("no predictions logged for model '" + model + "'",
+                unknown.getStatus().getDescription());
+    }
+
+    @Test
+    void getLiveQuality_predictionsWithoutOutcomes_okWithoutGroupsAndUnknownVersionNotFound() {
+        String model = "flights-no-outcomes";
+        List<Flight> flights = FlightOutcomes.served(5);
+        for (int i = 0; i < flights.size(); i++) {
+            append(FlightOutcomes.entry("no-outcome-" + i, model, 2, "default", flights.get(i),
+                    Scorer.ORIGIN_SHARE));
+        }
+        awaitStored("no-outcome-" + (flights.size() - 1));
+
+        LiveQuality everyVersion = quality(model, 0);
+        LiveQuality versionTwo = quality(model, 2);
+        StatusRuntimeException versionThree = assertThrows(StatusRuntimeException.class,
+                () -> quality(model, 3));
+
+        assertEquals(model, everyVersion.getModel());
+        assertEquals(0, everyVersion.getGroupsCount());
+        assertEquals(0, versionTwo.getGroupsCount());
+        assertEquals(Status.Code.NOT_FOUND, versionThree.getStatus().getCode());
+        assertEquals("no predictions logged for model '" + model + "' version 3",
+                versionThree.getStatus().getDescription());
+    }
+
+    @Test
     void feedbackRpcs_badInput_invalidArgumentNamingField() {
         assertInvalid("request_id is empty",
                 () -> monitor.recordOutcome(RecordOutcomeRequest.newBuilder().setLabel(1)
@@ -397,10 +433,18 @@ class FeedbackIT {
         return rows;
     }
 
+    /** Waits for the rows; NOT_FOUND means no prediction of the model was consumed yet. */
     private LiveQuality awaitJoined(String model, long version, long expectedRows) {
         LiveQuality[] latest = new LiveQuality[1];
         await("joined rows of " + model + " reach " + expectedRows, () -> {
-            latest[0] = quality(model, version);
+            try {
+                latest[0] = quality(model, version);
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                    throw e;
+                }
+                return false;
+            }
             return latest[0].getGroupsList().stream()
                     .mapToLong(VariantQuality::getJoinedCount).sum() == expectedRows;
         });

@@ -221,13 +221,13 @@ class MonitorServiceTest {
         }
     }
 
-    private static SdkTracerProvider tracerProvider(String serviceName) {
+    static SdkTracerProvider tracerProvider(String serviceName) {
         Resource resource = Resource.create(
                 Attributes.of(AttributeKey.stringKey("service.name"), serviceName));
         return SdkTracerProvider.builder().setResource(resource).build();
     }
 
-    private static Span startSpan(
+    static Span startSpan(
             SdkTracerProvider provider, String name, Context parent, long startEpochNanos) {
         return provider.get("mlmesh-test")
                 .spanBuilder(name)
@@ -236,7 +236,7 @@ class MonitorServiceTest {
                 .startSpan();
     }
 
-    private static SpanData endSpan(
+    static SpanData endSpan(
             Span span, long startEpochNanos, long durationMicros, boolean error) {
         if (error) {
             span.setStatus(StatusCode.ERROR, "failed on purpose");
