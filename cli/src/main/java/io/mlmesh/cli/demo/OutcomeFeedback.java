@@ -1,5 +1,7 @@
 package io.mlmesh.cli.demo;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.mlmesh.monitor.v1.GetLiveQualityRequest;
 import io.mlmesh.monitor.v1.LiveQuality;
 import io.mlmesh.monitor.v1.MonitorGrpc;
@@ -109,12 +111,20 @@ final class OutcomeFeedback {
         return quality;
     }
 
+    /** The monitor's figures; none yet while it has consumed no prediction of the version. */
     private LiveQuality liveQuality(long version) {
-        return monitor.withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .getLiveQuality(GetLiveQualityRequest.newBuilder()
-                        .setModel(FlightsDemo.MODEL)
-                        .setVersion(version)
-                        .build());
+        try {
+            return monitor.withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .getLiveQuality(GetLiveQualityRequest.newBuilder()
+                            .setModel(FlightsDemo.MODEL)
+                            .setVersion(version)
+                            .build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw e;
+            }
+            return LiveQuality.getDefaultInstance();
+        }
     }
 
     private static void awaitAll(List<Future<?>> workers) {
