@@ -17,6 +17,8 @@ import io.mlmesh.cli.mesh.Channels;
 import io.mlmesh.cli.mesh.MeshLauncher;
 import io.mlmesh.cli.mesh.MeshState;
 import io.mlmesh.cli.mesh.ServiceKind;
+import io.mlmesh.featurestore.v1.IngestionReport;
+import io.mlmesh.featurestore.v1.RuleCount;
 import io.mlmesh.inference.v1.FieldValue;
 import io.mlmesh.inference.v1.PredictRequest;
 import io.mlmesh.inference.v1.PredictResponse;
@@ -133,6 +135,18 @@ class FlightsDemoIT {
                 .filter(key -> !key.startsWith(prefix))
                 .toList();
         assertEquals(List.of(), elsewhere);
+    }
+
+    @Test
+    void demo_flightsFile_ingestedAgainstExpectationsWithEveryRowCounted() {
+        IngestionReport ingestion = result.ingestion();
+
+        assertEquals(20_000, ingestion.getInputRows());
+        assertEquals(ingestion.getInputRows(),
+                ingestion.getAcceptedRows() + ingestion.getQuarantinedRows());
+        assertEquals(ingestion.getQuarantinedRows(), ingestion.getQuarantinedByRuleList()
+                .stream().mapToLong(RuleCount::getRows).sum());
+        assertTrue(output.contains("checked against 5 column expectations"), output);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mlmesh.cli.demo;
 
+import io.mlmesh.featurestore.v1.IngestionReport;
 import io.mlmesh.monitor.v1.DatasetDrift;
 import io.mlmesh.monitor.v1.Trace;
 import io.mlmesh.monitor.v1.TraceSummary;
@@ -23,11 +24,12 @@ import java.util.List;
  * @param traces the monitor's summary of the traces it received
  * @param slowestPredict the slowest Predict call's trace, with the spans of every service
  * @param live the monitor's quality from the outcomes fed back for the replayed rows
+ * @param ingestion the feature store's account of the flights file checked on the way in
  */
 public record DemoResult(long modelVersion, double offlineAuc, double servedAuc, int rows,
         int featureMismatches, boolean testHashMatches, long p50Micros, long p99Micros,
         double callsPerSecond, Baseline baseline, DatasetDrift drift, TraceSummary traces,
-        Trace slowestPredict, Live live) {
+        Trace slowestPredict, Live live, IngestionReport ingestion) {
 
     /**
      * OIP ModelInfer on the vectors Predict built.

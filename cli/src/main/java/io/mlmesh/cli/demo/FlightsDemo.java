@@ -8,11 +8,15 @@ import io.mlmesh.core.metrics.BinaryMetrics;
 import io.mlmesh.featurestore.v1.Aggregation;
 import io.mlmesh.featurestore.v1.AggregationFunction;
 import io.mlmesh.featurestore.v1.ApplyFeatureViewRequest;
+import io.mlmesh.featurestore.v1.ColumnExpectation;
+import io.mlmesh.featurestore.v1.ColumnType;
 import io.mlmesh.featurestore.v1.DatasetVersion;
+import io.mlmesh.featurestore.v1.Expectations;
 import io.mlmesh.featurestore.v1.FeatureStoreGrpc;
 import io.mlmesh.featurestore.v1.FeatureView;
 import io.mlmesh.featurestore.v1.FeatureViewSpec;
 import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.featurestore.v1.IngestionReport;
 import io.mlmesh.featurestore.v1.RegisterSourceRequest;
 import io.mlmesh.featurestore.v1.ViewJoin;
 import io.mlmesh.inference.v1.LoadModelRequest;
@@ -125,7 +129,7 @@ public final class FlightsDemo {
                     served.p50Micros(), served.p99Micros(), served.callsPerSecond(),
                     new DemoResult.Baseline(baseline.scoreMismatches(), baseline.p50Micros(),
                             baseline.p99Micros(), baseline.callsPerSecond()),
-                    drift, traces, slowestPredict, live);
+                    drift, traces, slowestPredict, live, source.getIngestion());
         } finally {
             List.of(featureChannel, trainingChannel, registryChannel, inferenceChannel,
                     monitorChannel).forEach(Channels::close);
@@ -137,10 +141,36 @@ public final class FlightsDemo {
                 .setName(SOURCE)
                 .setPath(options.data().toAbsolutePath().toString())
                 .setTimestampColumn("date")
+                .setExpectations(flightExpectations())
                 .build());
-        out.printf("%n[feature-store] source %s: %,d rows, sha256 %s…%n", source.getName(),
-                source.getRowCount(), source.getContentSha256().substring(0, 12));
+        IngestionReport ingestion = source.getIngestion();
+        out.printf("%n[feature-store] source %s: %,d rows read, checked against %d column"
+                + " expectations: %,d accepted, %,d quarantined; sha256 %s…%n", source.getName(),
+                ingestion.getInputRows(), flightExpectations().getColumnsCount(),
+                ingestion.getAcceptedRows(), ingestion.getQuarantinedRows(),
+                source.getContentSha256().substring(0, 12));
         return source;
+    }
+
+    /**
+     * What a flight row must hold before it may train or serve: every column present, a delay
+     * between a day early and a week late, a distance a scheduled flight can have.
+     */
+    static Expectations flightExpectations() {
+        return Expectations.newBuilder()
+                .addColumns(expect("date", ColumnType.COLUMN_TYPE_TIMESTAMP))
+                .addColumns(expect("delay", ColumnType.COLUMN_TYPE_INT64).setMin(-1440)
+                        .setMax(10_080))
+                .addColumns(expect("distance", ColumnType.COLUMN_TYPE_DOUBLE).setMin(1)
+                        .setMax(10_000))
+                .addColumns(expect("origin", ColumnType.COLUMN_TYPE_STRING))
+                .addColumns(expect("destination", ColumnType.COLUMN_TYPE_STRING))
+                .build();
+    }
+
+    private static ColumnExpectation.Builder expect(String column, ColumnType type) {
+        return ColumnExpectation.newBuilder().setColumn(column).setType(type)
+                .setMaxMissingShare(0);
     }
 
     private FeatureView applyView(FeatureStoreGrpc.FeatureStoreBlockingStub features) {
