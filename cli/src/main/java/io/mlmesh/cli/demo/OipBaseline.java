@@ -6,12 +6,8 @@ import io.mlmesh.oip.ModelInferRequest;
 import io.mlmesh.oip.ModelInferResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -41,27 +37,19 @@ final class OipBaseline {
             float[][] vectors, double[] predictScores, int concurrency) {
         Histogram latency = new ConcurrentHistogram(HIGHEST_MICROS, 3);
         AtomicInteger mismatches = new AtomicInteger();
-        AtomicInteger next = new AtomicInteger();
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
         long startNanos = System.nanoTime();
         try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(callers.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < vectors.length;
-                            i = next.getAndIncrement()) {
-                        long callNanos = System.nanoTime();
-                        ModelInferResponse response = oip.withDeadlineAfter(10, TimeUnit.SECONDS)
-                                .modelInfer(requestFor(vectors[i]));
-                        latency.recordValue(Math.min(HIGHEST_MICROS,
-                                (System.nanoTime() - callNanos) / 1000));
-                        if (probabilityOf(response) != (float) predictScores[i]) {
-                            mismatches.incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            awaitAll(workers);
+            ConcurrentCalls.run(callers, concurrency, vectors.length, i -> {
+                long callNanos = System.nanoTime();
+                ModelInferResponse response = oip.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .modelInfer(requestFor(vectors[i]));
+                latency.recordValue(Math.min(HIGHEST_MICROS,
+                        (System.nanoTime() - callNanos) / 1000));
+                if (probabilityOf(response) != (float) predictScores[i]) {
+                    mismatches.incrementAndGet();
+                }
+            }, "ModelInfer");
         } finally {
             callers.shutdownNow();
         }
@@ -95,17 +83,4 @@ final class OipBaseline {
         return response.getOutputs(0).getContents().getFp32Contents(0);
     }
 
-    private static void awaitAll(List<Future<?>> workers) {
-        for (Future<?> worker : workers) {
-            try {
-                worker.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("baseline interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("ModelInfer failed: "
-                        + e.getCause().getMessage(), e.getCause());
-            }
-        }
-    }
 }

@@ -10,12 +10,9 @@ import io.mlmesh.monitor.v1.RecordOutcomeResponse;
 import io.mlmesh.monitor.v1.VariantQuality;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,22 +67,14 @@ final class OutcomeFeedback {
     }
 
     private int recordOutcomes(List<FlightRow> rows) {
-        AtomicInteger next = new AtomicInteger();
         AtomicInteger joined = new AtomicInteger();
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
         try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                workers.add(callers.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < rows.size();
-                            i = next.getAndIncrement()) {
-                        if (record(i, rows.get(i).late()).getJoined()) {
-                            joined.incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            awaitAll(workers);
+            ConcurrentCalls.run(callers, concurrency, rows.size(), i -> {
+                if (record(i, rows.get(i).late()).getJoined()) {
+                    joined.incrementAndGet();
+                }
+            }, "RecordOutcome");
             return joined.get();
         } finally {
             callers.shutdownNow();
@@ -127,19 +116,6 @@ final class OutcomeFeedback {
         }
     }
 
-    private static void awaitAll(List<Future<?>> workers) {
-        for (Future<?> worker : workers) {
-            try {
-                worker.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("recording outcomes interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("RecordOutcome failed: "
-                        + e.getCause().getMessage(), e.getCause());
-            }
-        }
-    }
 
     private static void sleepMillis(long millis) {
         try {

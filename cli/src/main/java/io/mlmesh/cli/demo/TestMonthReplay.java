@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -114,38 +112,20 @@ final class TestMonthReplay {
 
     private void score(ExecutorService callers, List<FlightRow> rows, List<Integer> indexes,
             Served served, AtomicInteger mismatches, Histogram latency) {
-        AtomicInteger next = new AtomicInteger();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            workers.add(callers.submit(() -> {
-                for (int k = next.getAndIncrement(); k < indexes.size();
-                        k = next.getAndIncrement()) {
-                    int index = indexes.get(k);
-                    long startNanos = System.nanoTime();
-                    PredictResponse response = predictor
-                            .withDeadlineAfter(10, TimeUnit.SECONDS)
-                            .predict(requestFor(rows.get(index), index));
-                    latency.recordValue(Math.min(HIGHEST_MICROS,
-                            (System.nanoTime() - startNanos) / 1000));
-                    served.scores()[index] = response.getScore();
-                    served.vectors()[index] = vectorOf(response);
-                    if (!onlineFeaturesMatch(rows.get(index), response)) {
-                        mismatches.incrementAndGet();
-                    }
-                }
-            }));
-        }
-        for (Future<?> worker : workers) {
-            try {
-                worker.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("replay interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("Predict failed: " + e.getCause().getMessage(),
-                        e.getCause());
+        ConcurrentCalls.run(callers, concurrency, indexes.size(), k -> {
+            int index = indexes.get(k);
+            long startNanos = System.nanoTime();
+            PredictResponse response = predictor
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .predict(requestFor(rows.get(index), index));
+            latency.recordValue(Math.min(HIGHEST_MICROS,
+                    (System.nanoTime() - startNanos) / 1000));
+            served.scores()[index] = response.getScore();
+            served.vectors()[index] = vectorOf(response);
+            if (!onlineFeaturesMatch(rows.get(index), response)) {
+                mismatches.incrementAndGet();
             }
-        }
+        }, "Predict");
     }
 
     private static PredictRequest requestFor(FlightRow row, int index) {

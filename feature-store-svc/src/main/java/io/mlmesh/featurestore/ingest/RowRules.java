@@ -186,7 +186,8 @@ final class RowRules {
     };
   }
 
-  private static String sqlType(ColumnType type) {
+  /** The DuckDB type a declared column type is stored as. */
+  static String sqlType(ColumnType type) {
     return switch (type) {
       case COLUMN_TYPE_DOUBLE -> "DOUBLE";
       case COLUMN_TYPE_INT64 -> "BIGINT";

@@ -265,7 +265,8 @@ public final class StreamIngestion {
   private static void loadChunk(Connection connection, Statement statement,
       RegisteredSource input, RowBatches.CheckedBatch batch) throws SQLException {
     List<String> columns = input.dataset().getColumnsList().stream()
-        .map(column -> quoteIdentifier(column.getName()) + " " + sqlType(column.getType()))
+        .map(column -> quoteIdentifier(column.getName()) + " "
+            + RowRules.sqlType(column.getType()))
         .toList();
     statement.execute("CREATE TEMP TABLE " + CHUNK + " (" + String.join(", ", columns) + ")");
     try (DuckDBAppender appender = connection.unwrap(DuckDBConnection.class)
@@ -338,7 +339,7 @@ public final class StreamIngestion {
   private String scanSql(String source, List<ColumnSchema> stored) {
     List<String> columns = stored.stream()
         .map(column -> "CAST(" + quoteIdentifier(column.getName()) + " AS "
-            + sqlType(column.getType()) + ") AS " + quoteIdentifier(column.getName()))
+            + RowRules.sqlType(column.getType()) + ") AS " + quoteIdentifier(column.getName()))
         .toList();
     String glob = segmentDir(source).resolve("*.parquet").toString();
     return "(SELECT " + String.join(", ", columns) + " FROM read_parquet("
@@ -449,16 +450,6 @@ public final class StreamIngestion {
 
   private Path quarantineOf(String source, Path segment) {
     return dataDir.resolve("quarantine").resolve(source).resolve(segment.getFileName());
-  }
-
-  private static String sqlType(ColumnType type) {
-    return switch (type) {
-      case COLUMN_TYPE_DOUBLE -> "DOUBLE";
-      case COLUMN_TYPE_INT64 -> "BIGINT";
-      case COLUMN_TYPE_BOOL -> "BOOLEAN";
-      case COLUMN_TYPE_TIMESTAMP -> "TIMESTAMP";
-      default -> "VARCHAR";
-    };
   }
 
   private static String sha256(String text) {
