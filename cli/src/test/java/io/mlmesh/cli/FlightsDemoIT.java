@@ -13,6 +13,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.mlmesh.cli.demo.DemoOptions;
 import io.mlmesh.cli.demo.DemoResult;
 import io.mlmesh.cli.demo.FlightsDemo;
+import io.mlmesh.cli.demo.VariantExperiment;
 import io.mlmesh.cli.mesh.Channels;
 import io.mlmesh.cli.mesh.MeshLauncher;
 import io.mlmesh.cli.mesh.MeshState;
@@ -23,8 +24,10 @@ import io.mlmesh.inference.v1.FieldValue;
 import io.mlmesh.inference.v1.PredictRequest;
 import io.mlmesh.inference.v1.PredictResponse;
 import io.mlmesh.inference.v1.PredictorGrpc;
+import io.mlmesh.inference.v1.ShadowStats;
 import io.mlmesh.monitor.v1.ServiceSummary;
 import io.mlmesh.monitor.v1.Span;
+import io.mlmesh.monitor.v1.VariantComparison;
 import io.mlmesh.monitor.v1.VariantQuality;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
 import io.mlmesh.oip.InferTensorContents;
@@ -118,6 +121,42 @@ class FlightsDemoIT {
         assertEquals(result.servedAuc(), result.live().auc(), 1e-6);
         assertTrue(result.liveAgrees());
         assertTrue(output.contains("live OK"), output);
+    }
+
+    @Test
+    void demo_abSplit_bothVariantsServeAndLiveAucEqualsServedAucPerVariant() {
+        VariantExperiment.Outcome experiment = result.experiment();
+
+        assertEquals(List.of(VariantExperiment.PRODUCTION, VariantExperiment.CANDIDATE),
+                experiment.variants().stream().map(VariantExperiment.Variant::name).toList());
+        long calls = experiment.variants().stream()
+                .mapToLong(VariantExperiment.Variant::calls).sum();
+        for (VariantExperiment.Variant variant : experiment.variants()) {
+            double share = (double) variant.calls() / calls;
+            assertTrue(share > 0.3 && share < 0.7, variant::toString);
+            assertEquals(0, variant.errors(), variant::toString);
+            VariantQuality live = variant.live().orElseThrow();
+            assertEquals(variant.version(), live.getVersion());
+            assertEquals(variant.servedAuc(), live.getAuc(), 1e-6);
+        }
+        assertTrue(experiment.variants().get(0).version()
+                != experiment.variants().get(1).version());
+        assertTrue(experiment.liveAgrees());
+        VariantComparison comparison = experiment.comparison().orElseThrow();
+        assertEquals(List.of(VariantExperiment.PRODUCTION, VariantExperiment.CANDIDATE),
+                List.of(comparison.getVariantA(), comparison.getVariantB()));
+        assertTrue(output.contains("A/B live OK"), output);
+    }
+
+    @Test
+    void demo_shadow_comparedWithThePrimaryWithoutFailures() {
+        ShadowStats shadow = result.experiment().shadow();
+
+        assertEquals(VariantExperiment.SHADOW, shadow.getShadow());
+        assertTrue(shadow.getCompared() >= 0.9 * result.experiment().rows(), shadow::toString);
+        assertEquals(0, shadow.getFailed());
+        assertTrue(shadow.getAgreementRate() > 0.5 && shadow.getAgreementRate() <= 1.0,
+                shadow::toString);
     }
 
     @Test

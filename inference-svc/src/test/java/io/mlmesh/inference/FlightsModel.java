@@ -40,6 +40,10 @@ public final class FlightsModel {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm");
     private static final int TRAIN_ROWS = 5000;
     private static final int HELD_OUT_ROWS = 40;
+    private static final Map<String, Object> TREE_PARAMS = Map.of("objective",
+            "binary:logistic", "max_depth", 4, "eta", 0.3, "nthread", 1, "seed", 7);
+    private static final Map<String, Object> LINEAR_PARAMS = Map.of("objective",
+            "binary:logistic", "booster", "gblinear", "updater", "coord_descent", "nthread", 1);
     private static FlightsModel trained;
 
     /** One source row. */
@@ -51,12 +55,15 @@ public final class FlightsModel {
     private final ModelBundle bundle;
     private final FeatureVectorizer vectorizer;
     private final Booster booster;
+    private final byte[] linearBoosterBytes;
     private final Map<String, double[]> originStats;
     private final List<Flight> heldOut;
 
-    private FlightsModel(byte[] bundleBytes, Map<String, double[]> originStats,
-            List<Flight> heldOut) throws XGBoostError, IOException {
+    private FlightsModel(byte[] bundleBytes, byte[] linearBoosterBytes,
+            Map<String, double[]> originStats, List<Flight> heldOut)
+            throws XGBoostError, IOException {
         this.bundleBytes = bundleBytes;
+        this.linearBoosterBytes = linearBoosterBytes;
         this.bundle = ModelBundle.fromBytes(bundleBytes);
         this.vectorizer = bundle.vectorizer();
         this.booster = XGBoost.loadModel(bundle.modelBytes());
@@ -134,6 +141,18 @@ public final class FlightsModel {
                 Map.of("date", flight.dateMicros()));
     }
 
+    /**
+     * A logistic regression (XGBoost's linear booster) on the same training vectors: the
+     * booster that predicts only from a DMatrix, never in place.
+     */
+    public Booster linearBooster() {
+        try {
+            return XGBoost.loadModel(linearBoosterBytes);
+        } catch (XGBoostError | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static FlightsModel train() {
         List<Flight> flights = read(TRAIN_ROWS + HELD_OUT_ROWS);
         List<Flight> training = flights.subList(0, TRAIN_ROWS);
@@ -142,11 +161,12 @@ public final class FlightsModel {
                 "origin", training.stream().map(Flight::origin).toList(),
                 "destination", training.stream().map(Flight::destination).toList()));
         try {
-            byte[] model = trainBooster(training, stats, vectorizer);
+            byte[] model = trainBooster(training, stats, vectorizer, TREE_PARAMS);
+            byte[] linear = trainBooster(training, stats, vectorizer, LINEAR_PARAMS);
             BundleManifest manifest = new BundleManifest("xgboost", vectorizer.transforms(),
                     ModelBundle.vocabulariesOf(vectorizer), List.of(ORIGIN_STATS), "delay", 15,
                     Map.of("max_depth", "4", "rounds", "30"));
-            return new FlightsModel(new ModelBundle(manifest, model).toBytes(), stats,
+            return new FlightsModel(new ModelBundle(manifest, model).toBytes(), linear, stats,
                     List.copyOf(flights.subList(TRAIN_ROWS, flights.size())));
         } catch (XGBoostError | IOException e) {
             throw new IllegalStateException("test model training failed", e);
@@ -168,7 +188,7 @@ public final class FlightsModel {
     }
 
     private static byte[] trainBooster(List<Flight> training, Map<String, double[]> stats,
-            FeatureVectorizer vectorizer) throws XGBoostError {
+            FeatureVectorizer vectorizer, Map<String, Object> params) throws XGBoostError {
         int width = vectorizer.width();
         float[] rows = new float[training.size() * width];
         float[] labels = new float[training.size()];
@@ -179,8 +199,6 @@ public final class FlightsModel {
         }
         DMatrix matrix = new DMatrix(rows, training.size(), width, Float.NaN);
         matrix.setLabel(labels);
-        Map<String, Object> params = Map.of("objective", "binary:logistic", "max_depth", 4,
-                "eta", 0.3, "nthread", 1, "seed", 7);
         Booster booster = XGBoost.train(matrix, params, 30, Map.of(), null, null);
         matrix.dispose();
         return booster.toByteArray("ubj");

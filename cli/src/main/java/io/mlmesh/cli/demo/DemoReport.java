@@ -47,6 +47,7 @@ public final class DemoReport {
                 + " month (data set: %s)%n", result.drift().getDriftedCount(),
                 result.drift().getTestedCount(),
                 result.drift().getDatasetDrift() ? "drift" : "no drift");
+        printExperiment(result.experiment(), out);
         printTraces(result, out);
         printSlowestPredict(result.slowestPredict(), out);
         out.printf("took       %.0f s%n", seconds);
@@ -66,6 +67,31 @@ public final class DemoReport {
                 + " served |diff| %.1e  %s%n", live.joinedCount(), result.rows(),
                 Math.abs(live.auc() - result.servedAuc()),
                 result.liveAgrees() ? "live OK" : "live FAILED");
+    }
+
+    private static void printExperiment(VariantExperiment.Outcome experiment,
+            PrintStream out) {
+        out.printf("A/B        endpoint %s on %,d flights of the test month's last week:%n",
+                VariantExperiment.ENDPOINT, experiment.rows());
+        long calls = experiment.variants().stream()
+                .mapToLong(VariantExperiment.Variant::calls).sum();
+        for (VariantExperiment.Variant v : experiment.variants()) {
+            out.printf("           %-10s v%d: %,d calls (%.0f%%), %d errors, p99 %s, served AUC"
+                    + " %.6f, live AUC %s%n", v.name(), v.version(), v.calls(),
+                    100.0 * v.calls() / Math.max(1, calls), v.errors(),
+                    micros(v.p99Micros()), v.servedAuc(), v.live()
+                            .map(q -> String.format("%.6f", q.getAuc())).orElse("skipped"));
+        }
+        experiment.comparison().ifPresent(c -> out.printf("           %s - %s AUC %+.4f,"
+                + " DeLong p %.3f%n", c.getVariantA(), c.getVariantB(), c.getAucDifference(),
+                c.getAucPValue()));
+        out.printf("           live AUC per variant vs served: %s%n",
+                experiment.liveAgrees() ? "A/B live OK" : "not checked or FAILED");
+        out.printf("shadow     v%d: %,d copies compared, agreement %.4f, mean |score diff| %.4f,"
+                + " %d failed, %d dropped%n", experiment.shadowVersion(),
+                experiment.shadow().getCompared(), experiment.shadow().getAgreementRate(),
+                experiment.shadow().getMeanAbsScoreDiff(), experiment.shadow().getFailed(),
+                experiment.shadow().getDropped());
     }
 
     private static void printTraces(DemoResult result, PrintStream out) {

@@ -25,11 +25,13 @@ import java.util.List;
  * @param slowestPredict the slowest Predict call's trace, with the spans of every service
  * @param live the monitor's quality from the outcomes fed back for the replayed rows
  * @param ingestion the feature store's account of the flights file checked on the way in
+ * @param experiment the A/B split and shadow on the test month's last week
  */
 public record DemoResult(long modelVersion, double offlineAuc, double servedAuc, int rows,
         int featureMismatches, boolean testHashMatches, long p50Micros, long p99Micros,
         double callsPerSecond, Baseline baseline, DatasetDrift drift, TraceSummary traces,
-        Trace slowestPredict, Live live, IngestionReport ingestion) {
+        Trace slowestPredict, Live live, IngestionReport ingestion,
+        VariantExperiment.Outcome experiment) {
 
     /**
      * OIP ModelInfer on the vectors Predict built.

@@ -37,22 +37,16 @@ import io.mlmesh.registry.v1.RegistryGrpc;
 import io.mlmesh.registry.v1.SetAliasRequest;
 import io.mlmesh.training.v1.DatasetSummary;
 import io.mlmesh.training.v1.FeatureTransform;
-import io.mlmesh.training.v1.GetJobRequest;
 import io.mlmesh.training.v1.Job;
-import io.mlmesh.training.v1.JobEvent;
-import io.mlmesh.training.v1.JobSpec;
-import io.mlmesh.training.v1.JobState;
-import io.mlmesh.training.v1.LabelSpec;
 import io.mlmesh.training.v1.ModelFamily;
-import io.mlmesh.training.v1.SubmitJobRequest;
 import io.mlmesh.training.v1.TrainingGrpc;
 import io.mlmesh.training.v1.TransformKind;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -73,7 +67,8 @@ public final class FlightsDemo {
     static final String VIEW = "origin_7d";
     static final List<String> VIEW_FEATURES =
             List.of("flights_7d", "late_share_7d", "mean_delay_7d");
-    private static final double LATE_MINUTES = 15;
+    static final double LATE_MINUTES = 15;
+    private static final String REPLAY_REQUEST_IDS = "replay";
     private static final String PREDICT_OPERATION = "mlmesh.inference.v1.Predictor/Predict";
 
     private final MeshState mesh;
@@ -98,21 +93,25 @@ public final class FlightsDemo {
             DatasetVersion source = registerSource(features);
             MonthSplit split = MonthSplit.of(source);
             FeatureView view = applyView(features);
-            Job job = train(TrainingGrpc.newBlockingStub(trainingChannel), view, split);
+            DemoTraining training = new DemoTraining(TrainingGrpc.newBlockingStub(trainingChannel),
+                    view, split, options, out);
+            Job job = training.train("XGBoost", ModelFamily.MODEL_FAMILY_XGBOOST, Map.of(
+                    "num_round", String.valueOf(options.rounds()), "max_depth", "6",
+                    "eta", "0.1"));
             ModelVersion production = promote(RegistryGrpc.newBlockingStub(registryChannel), job);
             load(PredictorGrpc.newBlockingStub(inferenceChannel));
 
             MonitorGrpc.MonitorBlockingStub monitor = MonitorGrpc.newBlockingStub(monitorChannel);
             DatasetDrift drift = compareMonths(monitor, view, split);
 
-            TestSet testSet = TestSet.fetch(features, testRequest(view, split));
+            TestSet testSet = TestSet.fetch(features, testRequest(view, split, options));
             boolean hashMatches = testSet.contentSha256().equals(testHashOf(job));
             out.printf("%nreplaying %s: %,d flights from the feature store (same rows the job"
                     + " evaluated on: %s)%n", split.testMonth(), testSet.rows().size(),
                     hashMatches ? "yes" : "NO");
             TestMonthReplay replay = new TestMonthReplay(features,
-                    PredictorGrpc.newBlockingStub(inferenceChannel), view, options.concurrency(),
-                    out);
+                    PredictorGrpc.newBlockingStub(inferenceChannel), MODEL, REPLAY_REQUEST_IDS,
+                    view, options.concurrency(), out);
             TestMonthReplay.Outcome served = replay.run(testSet.rows());
             OipBaseline.Outcome baseline = OipBaseline.run(
                     GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
@@ -123,17 +122,35 @@ public final class FlightsDemo {
 
             TraceSummary traces = traceSummary(monitor);
             Trace slowestPredict = slowestPredict(monitor, traces);
+            VariantExperiment.Outcome experiment = runExperiment(training, view, production,
+                    testSet, new VariantExperiment.Services(
+                            RegistryGrpc.newBlockingStub(registryChannel),
+                            PredictorGrpc.newBlockingStub(inferenceChannel), monitor), features);
             double servedAuc = BinaryMetrics.auc(served.scores(), testSet.labels());
             return new DemoResult(production.getVersion(), job.getMetricsOrThrow("auc"),
                     servedAuc, testSet.rows().size(), served.featureMismatches(), hashMatches,
                     served.p50Micros(), served.p99Micros(), served.callsPerSecond(),
                     new DemoResult.Baseline(baseline.scoreMismatches(), baseline.p50Micros(),
                             baseline.p99Micros(), baseline.callsPerSecond()),
-                    drift, traces, slowestPredict, live, source.getIngestion());
+                    drift, traces, slowestPredict, live, source.getIngestion(), experiment);
         } finally {
             List.of(featureChannel, trainingChannel, registryChannel, inferenceChannel,
                     monitorChannel).forEach(Channels::close);
         }
+    }
+
+    /** The A/B split and shadow, on the last week of the replayed rows. */
+    private VariantExperiment.Outcome runExperiment(DemoTraining training, FeatureView view,
+            ModelVersion production, TestSet testSet, VariantExperiment.Services services,
+            FeatureStoreGrpc.FeatureStoreBlockingStub features) {
+        TestMonthReplay replay = new TestMonthReplay(features, services.predictor(),
+                VariantExperiment.ENDPOINT, VariantExperiment.REQUEST_IDS, view,
+                options.concurrency(), out);
+        OutcomeFeedback feedback = mesh.feedbackEnabled() ? new OutcomeFeedback(
+                services.monitor(), VariantExperiment.REQUEST_IDS, options.concurrency(), out)
+                : null;
+        return new VariantExperiment(services, training, replay, feedback, out)
+                .run(production.getVersion(), testSet.rows());
     }
 
     private DatasetVersion registerSource(FeatureStoreGrpc.FeatureStoreBlockingStub features) {
@@ -205,70 +222,6 @@ public final class FlightsDemo {
                 .build();
     }
 
-    private Job train(TrainingGrpc.TrainingBlockingStub training, FeatureView view,
-            MonthSplit split) {
-        JobSpec spec = JobSpec.newBuilder()
-                .setModelName(MODEL)
-                .setTrain(trainingSetRequest(view, split.trainStart(), split.testStart(),
-                        options.trainFraction()))
-                .setTest(testRequest(view, split))
-                .setLabel(LabelSpec.newBuilder().setColumn("delay").setThreshold(LATE_MINUTES))
-                .addAllTransforms(transforms())
-                .setFamily(ModelFamily.MODEL_FAMILY_XGBOOST)
-                .putParams("num_round", String.valueOf(options.rounds()))
-                .putParams("max_depth", "6")
-                .putParams("eta", "0.1")
-                .setRegister(true)
-                .setDescription("flights demo: late (> 15 min) from origin history and schedule")
-                .build();
-        long startNanos = System.nanoTime();
-        Job job = training.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
-        out.printf("%n[training] job %s submitted: XGBoost, train %s (%s of flights),"
-                + " test %s (%s)%n", job.getId(), split.trainMonths(),
-                percent(options.trainFraction()), split.testMonth(),
-                percent(options.testFraction()));
-
-        Job last = job;
-        Iterator<JobEvent> events = training.watchJob(
-                GetJobRequest.newBuilder().setId(job.getId()).build());
-        while (events.hasNext()) {
-            last = printProgress(last, events.next().getJob());
-        }
-        last = training.getJob(GetJobRequest.newBuilder().setId(job.getId()).build());
-        if (last.getState() != JobState.JOB_STATE_SUCCEEDED) {
-            throw new IllegalStateException("training job " + last.getId() + " ended "
-                    + last.getState() + ": " + last.getError());
-        }
-        printDatasets(last);
-        out.printf("[training] test metrics: AUC %.6f, log loss %.6f, accuracy %.4f; job took"
-                + " %.1f s%n", last.getMetricsOrThrow("auc"), last.getMetricsOrThrow("log_loss"),
-                last.getMetricsOrThrow("accuracy"), (System.nanoTime() - startNanos) / 1e9);
-        return last;
-    }
-
-    private Job printProgress(Job previous, Job current) {
-        if (current.getState() != previous.getState()) {
-            out.printf("[training]   %s%n", current.getState().name()
-                    .replace("JOB_STATE_", "").toLowerCase(Locale.ROOT));
-        }
-        int step = current.getProgress().getStep();
-        int total = current.getProgress().getTotalSteps();
-        if (step != previous.getProgress().getStep() && (step % 20 == 0 || step == total)) {
-            out.printf("[training]   round %3d/%d  train log loss %.5f  test log loss %.5f%n",
-                    step, total, current.getProgress().getTrainLoss(),
-                    current.getProgress().getValidationLoss());
-        }
-        return current;
-    }
-
-    private void printDatasets(Job job) {
-        for (DatasetSummary dataset : job.getDatasetsList()) {
-            out.printf("[training] %-5s %,9d rows, %.1f%% late, sha256 %s…%n",
-                    dataset.getRole(), dataset.getRowCount(), 100 * dataset.getPositiveShare(),
-                    dataset.getContentSha256().substring(0, 12));
-        }
-    }
-
     private ModelVersion promote(RegistryGrpc.RegistryBlockingStub registry, Job job) {
         ModelVersion version = registry.setAlias(SetAliasRequest.newBuilder()
                 .setModel(job.getRegisteredModel())
@@ -307,7 +260,8 @@ public final class FlightsDemo {
                     + " quality from outcomes skipped%n");
             return DemoResult.Live.off();
         }
-        return new OutcomeFeedback(monitor, options.concurrency(), out).run(rows, version);
+        return new OutcomeFeedback(monitor, REPLAY_REQUEST_IDS, options.concurrency(), out)
+                .run(rows, version, group -> true);
     }
 
     private TraceSummary traceSummary(MonitorGrpc.MonitorBlockingStub monitor) {
@@ -324,7 +278,7 @@ public final class FlightsDemo {
         DatasetDrift drift = monitor.compareDatasets(CompareDatasetsRequest.newBuilder()
                 .setReference(trainingSetRequest(view, split.trainStart(), split.testStart(),
                         options.trainFraction()))
-                .setCurrent(testRequest(view, split))
+                .setCurrent(testRequest(view, split, options))
                 .addAllColumns(columns)
                 .build());
         out.printf("%n[monitor] drift of %s against %s (date as hour of day, delay is the"
@@ -354,12 +308,13 @@ public final class FlightsDemo {
                 .orElse(Trace.getDefaultInstance());
     }
 
-    private GetTrainingSetRequest testRequest(FeatureView view, MonthSplit split) {
+    static GetTrainingSetRequest testRequest(FeatureView view, MonthSplit split,
+            DemoOptions options) {
         return trainingSetRequest(view, split.testStart(), split.testEnd(),
                 options.testFraction());
     }
 
-    private static GetTrainingSetRequest trainingSetRequest(FeatureView view, LocalDate start,
+    static GetTrainingSetRequest trainingSetRequest(FeatureView view, LocalDate start,
             LocalDate end, double fraction) {
         return GetTrainingSetRequest.newBuilder()
                 .setSource(SOURCE)
@@ -372,7 +327,7 @@ public final class FlightsDemo {
                 .build();
     }
 
-    private static List<FeatureTransform> transforms() {
+    static List<FeatureTransform> transforms() {
         List<FeatureTransform> own = List.of(
                 transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY, "date"),
                 transform("weekday", TransformKind.TRANSFORM_KIND_DAY_OF_WEEK, "date"),

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Closes the feedback loop after the replay: every replayed flight's true outcome (late or not,
@@ -34,11 +35,15 @@ final class OutcomeFeedback {
     private static final long CALL_TIMEOUT_SECONDS = 10;
 
     private final MonitorGrpc.MonitorBlockingStub monitor;
+    private final String requestIdPrefix;
     private final int concurrency;
     private final PrintStream out;
 
-    OutcomeFeedback(MonitorGrpc.MonitorBlockingStub monitor, int concurrency, PrintStream out) {
+    /** @param requestIdPrefix the prefix the replay gave its request ids */
+    OutcomeFeedback(MonitorGrpc.MonitorBlockingStub monitor, String requestIdPrefix,
+            int concurrency, PrintStream out) {
         this.monitor = monitor;
+        this.requestIdPrefix = requestIdPrefix;
         this.concurrency = concurrency;
         this.out = out;
     }
@@ -47,23 +52,24 @@ final class OutcomeFeedback {
      * Records the outcome of every row and waits until the monitor has joined them all.
      *
      * @param rows the replayed rows, indexed as the replay indexed them
-     * @param version the served model version
+     * @param version the served model version, 0 for every version
+     * @param counted the monitor's groups these rows joined into (others may hold earlier rows)
      */
-    DemoResult.Live run(List<FlightRow> rows, long version) {
+    DemoResult.Live run(List<FlightRow> rows, long version, Predicate<VariantQuality> counted) {
         long startNanos = System.nanoTime();
         int joinedOnArrival = recordOutcomes(rows);
         out.printf("%n[monitor] recorded %,d outcomes (late > 15 min) in %.1f s; %,d joined a"
                 + " logged prediction on arrival%n", rows.size(),
                 (System.nanoTime() - startNanos) / 1e9, joinedOnArrival);
 
-        LiveQuality quality = awaitJoined(rows.size(), version);
-        long joined = DemoResult.Live.joinedCount(quality.getGroupsList());
+        List<VariantQuality> groups = awaitJoined(rows.size(), version, counted);
+        long joined = DemoResult.Live.joinedCount(groups);
         out.printf("[monitor] %,d of %,d outcomes joined with the prediction log after %.1f s%n",
                 joined, rows.size(), (System.nanoTime() - startNanos) / 1e9);
-        for (VariantQuality group : quality.getGroupsList()) {
+        for (VariantQuality group : groups) {
             out.printf("[monitor]   %s%n", DemoResult.Live.describe(group));
         }
-        return new DemoResult.Live(true, rows.size(), quality.getGroupsList());
+        return new DemoResult.Live(true, rows.size(), groups);
     }
 
     private int recordOutcomes(List<FlightRow> rows) {
@@ -84,20 +90,25 @@ final class OutcomeFeedback {
     private RecordOutcomeResponse record(int index, int label) {
         return monitor.withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .recordOutcome(RecordOutcomeRequest.newBuilder()
-                        .setRequestId(TestMonthReplay.requestIdOf(index))
+                        .setRequestId(TestMonthReplay.requestIdOf(requestIdPrefix, index))
                         .setLabel(label)
                         .build());
     }
 
-    private LiveQuality awaitJoined(int rowCount, long version) {
+    private List<VariantQuality> awaitJoined(int rowCount, long version,
+            Predicate<VariantQuality> counted) {
         long deadlineNanos = System.nanoTime() + JOIN_TIMEOUT.toNanos();
-        LiveQuality quality = liveQuality(version);
-        while (DemoResult.Live.joinedCount(quality.getGroupsList()) < rowCount
+        List<VariantQuality> groups = countedGroups(version, counted);
+        while (DemoResult.Live.joinedCount(groups) < rowCount
                 && System.nanoTime() < deadlineNanos) {
             sleepMillis(POLL_INTERVAL_MILLIS);
-            quality = liveQuality(version);
+            groups = countedGroups(version, counted);
         }
-        return quality;
+        return groups;
+    }
+
+    private List<VariantQuality> countedGroups(long version, Predicate<VariantQuality> counted) {
+        return liveQuality(version).getGroupsList().stream().filter(counted).toList();
     }
 
     /** The monitor's figures; none yet while it has consumed no prediction of the version. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,8 @@ final class TestMonthReplay {
 
     private final FeatureStoreGrpc.FeatureStoreBlockingStub features;
     private final PredictorGrpc.PredictorBlockingStub predictor;
+    private final String target;
+    private final String requestIdPrefix;
     private final FeatureView view;
     private final int concurrency;
     private final PrintStream out;
@@ -45,17 +48,26 @@ final class TestMonthReplay {
     /**
      * @param scores served scores, in the order of the rows given
      * @param vectors the model input vector each call was scored with
+     * @param variants the routing variant that answered each call
      * @param featureMismatches rows whose served online features differ from their offline row
+     * @param latencyByVariant the measured calls' latencies in microseconds, per variant
      */
-    record Outcome(double[] scores, float[][] vectors, int featureMismatches, long p50Micros,
-            long p99Micros, double callsPerSecond) {
+    record Outcome(double[] scores, float[][] vectors, String[] variants, int featureMismatches,
+            long p50Micros, long p99Micros, double callsPerSecond,
+            Map<String, Histogram> latencyByVariant) {
     }
 
+    /**
+     * @param target the model or endpoint every Predict call names
+     * @param requestIdPrefix what the request ids start with ({@link #requestIdOf})
+     */
     TestMonthReplay(FeatureStoreGrpc.FeatureStoreBlockingStub features,
-            PredictorGrpc.PredictorBlockingStub predictor, FeatureView view, int concurrency,
-            PrintStream out) {
+            PredictorGrpc.PredictorBlockingStub predictor, String target, String requestIdPrefix,
+            FeatureView view, int concurrency, PrintStream out) {
         this.features = features;
         this.predictor = predictor;
+        this.target = target;
+        this.requestIdPrefix = requestIdPrefix;
         this.view = view;
         this.concurrency = concurrency;
         this.out = out;
@@ -63,8 +75,8 @@ final class TestMonthReplay {
 
     Outcome run(List<FlightRow> rows) {
         TreeMap<LocalDate, List<Integer>> rowsByDay = groupByDay(rows);
-        double[] scores = new double[rows.size()];
-        float[][] vectors = new float[rows.size()][];
+        Served served = new Served(new double[rows.size()], new float[rows.size()][],
+                new String[rows.size()], new ConcurrentHashMap<>());
         AtomicInteger mismatches = new AtomicInteger();
         Histogram latency = new ConcurrentHistogram(HIGHEST_MICROS, 3);
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
@@ -75,17 +87,19 @@ final class TestMonthReplay {
             for (Map.Entry<LocalDate, List<Integer>> day : rowsByDay.entrySet()) {
                 materialize(day.getKey(), day.getKey().plusDays(1));
                 if (!warmedUp) {
-                    score(callers, rows, day.getValue(), new Served(scores, vectors),
-                            new AtomicInteger(), new ConcurrentHistogram(HIGHEST_MICROS, 3));
+                    score(callers, rows, day.getValue(), served, new AtomicInteger(),
+                            new ConcurrentHistogram(HIGHEST_MICROS, 3));
+                    served.latencyByVariant().clear();
                     warmedUp = true;
                 }
                 long startNanos = System.nanoTime();
-                score(callers, rows, day.getValue(), new Served(scores, vectors), mismatches,
-                        latency);
+                score(callers, rows, day.getValue(), served, mismatches, latency);
                 scoringNanos += System.nanoTime() - startNanos;
             }
-            return new Outcome(scores, vectors, mismatches.get(), latency.getValueAtPercentile(50),
-                    latency.getValueAtPercentile(99), rows.size() / (scoringNanos / 1e9));
+            return new Outcome(served.scores(), served.vectors(), served.variants(),
+                    mismatches.get(), latency.getValueAtPercentile(50),
+                    latency.getValueAtPercentile(99), rows.size() / (scoringNanos / 1e9),
+                    Map.copyOf(served.latencyByVariant()));
         } finally {
             callers.shutdownNow();
         }
@@ -106,8 +120,17 @@ final class TestMonthReplay {
         }
     }
 
-    /** Where each call's score and vector go, by row index. */
-    private record Served(double[] scores, float[][] vectors) {
+    /** Where each call's score, vector and variant go, by row index. */
+    private record Served(double[] scores, float[][] vectors, String[] variants,
+            Map<String, Histogram> latencyByVariant) {
+
+        void record(int index, PredictResponse response, long micros) {
+            scores[index] = response.getScore();
+            vectors[index] = vectorOf(response);
+            variants[index] = response.getVariant();
+            latencyByVariant.computeIfAbsent(response.getVariant(),
+                    variant -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
+        }
     }
 
     private void score(ExecutorService callers, List<FlightRow> rows, List<Integer> indexes,
@@ -118,19 +141,18 @@ final class TestMonthReplay {
             PredictResponse response = predictor
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .predict(requestFor(rows.get(index), index));
-            latency.recordValue(Math.min(HIGHEST_MICROS,
-                    (System.nanoTime() - startNanos) / 1000));
-            served.scores()[index] = response.getScore();
-            served.vectors()[index] = vectorOf(response);
+            long micros = Math.min(HIGHEST_MICROS, (System.nanoTime() - startNanos) / 1000);
+            latency.recordValue(micros);
+            served.record(index, response, micros);
             if (!onlineFeaturesMatch(rows.get(index), response)) {
                 mismatches.incrementAndGet();
             }
         }, "Predict");
     }
 
-    private static PredictRequest requestFor(FlightRow row, int index) {
+    private PredictRequest requestFor(FlightRow row, int index) {
         return PredictRequest.newBuilder()
-                .setModel(FlightsDemo.MODEL)
+                .setModel(target)
                 .putFields("date", FieldValue.newBuilder()
                         .setTime(ProtoTime.fromMicros(row.timeMicros())).build())
                 .putFields("distance", FieldValue.newBuilder().setNumber(row.distance()).build())
@@ -138,7 +160,7 @@ final class TestMonthReplay {
                 .putFields("destination",
                         FieldValue.newBuilder().setText(row.destination()).build())
                 .setAsOf(ProtoTime.fromMicros(row.timeMicros()))
-                .setRequestId(requestIdOf(index))
+                .setRequestId(requestIdOf(requestIdPrefix, index))
                 .setReturnFeatures(true)
                 .build();
     }
@@ -147,8 +169,8 @@ final class TestMonthReplay {
      * The request id the replay sends with a row's Predict call: the key under which its
      * prediction is logged and its outcome is recorded later.
      */
-    static String requestIdOf(int index) {
-        return "replay-" + index;
+    static String requestIdOf(String prefix, int index) {
+        return prefix + "-" + index;
     }
 
     private static float[] vectorOf(PredictResponse response) {

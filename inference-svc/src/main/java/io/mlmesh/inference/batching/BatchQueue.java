@@ -11,17 +11,19 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * Dynamic batching for one model version: requests queue here, and one dispatcher thread
- * forms batches from them and scores each batch as one matrix.
+ * Dynamic batching for one model version: requests queue here, and dispatcher threads (one
+ * per instance of the version) form batches from them and score each batch as one matrix.
  *
- * <h2>Why a dedicated dispatcher thread per queue</h2>
+ * <h2>Why dedicated dispatcher threads per queue</h2>
  * Batching works because requests arrive while the engine is busy: the thread that scores a
  * batch is the one that forms the next, so everything that queued during a call leaves in one
  * batch, with no hand-off between a batching thread and a worker pool and no lock held while
- * scoring. One thread per model version keeps versions independent (a slow model never
- * delays another) and gives each exactly one engine call at a time, which is what the
- * statistics and batch sizes describe. Request threads only queue and return: the gRPC worker
- * that decoded a request is free again at once, whatever the queue's length.
+ * scoring. Threads of their own per model version keep versions independent (a slow model
+ * never delays another) and give each at most {@link BatchPolicy#instances} engine calls at a
+ * time. Dispatchers compete for the queue under its lock: whichever is free takes the next
+ * ready batch, so a second instance scores while the first is busy. Request threads only
+ * queue and return: the gRPC worker that decoded a request is free again at once, whatever
+ * the queue's length.
  *
  * <h2>How a batch forms</h2>
  * The dispatcher waits until the queue holds {@code maxBatchSize} rows, or the rows of its
@@ -42,10 +44,10 @@ import org.jboss.logging.Logger;
  *
  * <h2>Threads</h2>
  * Any thread may call {@link #submit}, {@link QueuedRequest#cancel} and {@link #close}; they
- * take the lock only to link or unlink an entry. The dispatcher thread alone calls the
- * {@link BatchScorer}, which must therefore be safe for one thread at a time and need not be
- * more. Scores complete on the dispatcher thread (or the timer's, or a canceller's): callbacks
- * must be short and non-blocking, such as encoding an answer and handing it to gRPC.
+ * take the lock only to link or unlink an entry. The dispatcher threads alone call the
+ * {@link BatchScorer}, which must therefore be safe for as many threads at once as the policy
+ * has instances. Scores complete on a dispatcher thread (or the timer's, or a canceller's):
+ * callbacks must be short and non-blocking, such as encoding an answer and handing it to gRPC.
  */
 public final class BatchQueue {
 
@@ -62,7 +64,7 @@ public final class BatchQueue {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<QueuedRequest> high = new ArrayDeque<>();
     private final ArrayDeque<QueuedRequest> normal = new ArrayDeque<>();
-    private final Thread dispatcher;
+    private final List<Thread> dispatchers;
     private int queuedRequests;
     private int queuedRows;
     private boolean closed;
@@ -76,12 +78,17 @@ public final class BatchQueue {
         this.statistics = statistics;
         this.maxQueueDelayNanos = TimeUnit.MICROSECONDS.toNanos(policy.maxQueueDelayMicros());
         this.maxTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(policy.timeoutMillis());
-        this.dispatcher = new Thread(this::dispatch, "mlmesh-batch " + label);
-        this.dispatcher.setDaemon(true);
+        this.dispatchers = new ArrayList<>();
+        for (int instance = 0; instance < policy.instances(); instance++) {
+            Thread dispatcher = new Thread(this::dispatch, "mlmesh-batch " + label
+                    + (policy.instances() == 1 ? "" : " #" + instance));
+            dispatcher.setDaemon(true);
+            dispatchers.add(dispatcher);
+        }
     }
 
     /**
-     * A queue with its dispatcher thread running.
+     * A queue with its dispatcher threads running.
      *
      * @param label names the model version in messages and the thread, for example
      *     {@code model 'flights-delay' version 3}
@@ -90,7 +97,7 @@ public final class BatchQueue {
     public static BatchQueue start(String label, BatchScorer scorer, BatchPolicy policy,
             ScheduledExecutorService timer, BatchStatistics statistics) {
         BatchQueue queue = new BatchQueue(label, scorer, policy, timer, statistics);
-        queue.dispatcher.start();
+        queue.dispatchers.forEach(Thread::start);
         return queue;
     }
 
@@ -126,7 +133,7 @@ public final class BatchQueue {
         return request;
     }
 
-    /** Stops taking requests; the dispatcher scores what is queued, then ends. */
+    /** Stops taking requests; the dispatchers score what is queued, then end. */
     public void close() {
         lock.lock();
         try {
@@ -137,10 +144,14 @@ public final class BatchQueue {
         }
     }
 
-    /** Waits for the dispatcher to end after {@link #close}; true when it has. */
+    /** Waits for the dispatchers to end after {@link #close}; true when they have. */
     public boolean awaitTermination(long timeoutMillis) throws InterruptedException {
-        dispatcher.join(timeoutMillis);
-        return !dispatcher.isAlive();
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Thread dispatcher : dispatchers) {
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            dispatcher.join(Math.max(1, leftMillis));
+        }
+        return dispatchers.stream().noneMatch(Thread::isAlive);
     }
 
     /** The requests waiting now. */
@@ -251,7 +262,11 @@ public final class BatchQueue {
                 long waitNanos = oldestEnqueuedNanos() + maxQueueDelayNanos - System.nanoTime();
                 int rowLimit = readyRowLimit(waitNanos);
                 if (rowLimit > 0) {
-                    return take(rowLimit);
+                    List<QueuedRequest> batch = take(rowLimit);
+                    if (queuedRequests > 0) {
+                        changed.signal();
+                    }
+                    return batch;
                 }
                 changed.awaitNanos(waitNanos);
             }

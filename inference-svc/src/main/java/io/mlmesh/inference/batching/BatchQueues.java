@@ -10,7 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.ref.WeakReference;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -45,6 +47,7 @@ public class BatchQueues {
     }
 
     private final BatchPolicy policy;
+    private final Map<String, BatchPolicy> modelPolicies;
     private final MeterRegistry registry;
     private final Function<ServingModel, BatchScorer> engines;
     private final ScheduledThreadPoolExecutor timer;
@@ -55,17 +58,29 @@ public class BatchQueues {
 
     @Inject
     public BatchQueues(InferenceConfig config, MeterRegistry registry) {
-        this(policyOf(config.batching()), registry, model -> model::predict);
+        this(policyOf(config.batching()), modelPoliciesOf(config.batching()), registry,
+                model -> model::predict);
     }
 
     /**
-     * Queues with the given policy.
+     * Queues with one policy for every model.
      *
      * @param engines the scorer of a model version; the service scores with its booster
      */
     public BatchQueues(BatchPolicy policy, MeterRegistry registry,
             Function<ServingModel, BatchScorer> engines) {
+        this(policy, Map.of(), registry, engines);
+    }
+
+    /**
+     * Queues with a policy per model name, and {@code policy} for the others.
+     *
+     * @param engines the scorer of a model version; the service scores with its booster
+     */
+    public BatchQueues(BatchPolicy policy, Map<String, BatchPolicy> modelPolicies,
+            MeterRegistry registry, Function<ServingModel, BatchScorer> engines) {
         this.policy = policy;
+        this.modelPolicies = Map.copyOf(modelPolicies);
         this.registry = registry;
         this.engines = engines;
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -75,11 +90,13 @@ public class BatchQueues {
         });
         this.timer.setRemoveOnCancelPolicy(true);
         LOG.infof("batching policy=%s", policy);
+        this.modelPolicies.forEach((model, own) ->
+                LOG.infof("batching model=%s policy=%s", model, own));
     }
 
-    /** The policy every queue follows. */
-    public BatchPolicy policy() {
-        return policy;
+    /** The policy the queues of a model's versions follow. */
+    public BatchPolicy policyOf(String model) {
+        return modelPolicies.getOrDefault(model, policy);
     }
 
     /** The queue that scores with {@code model}, started if it is the first request. */
@@ -151,8 +168,8 @@ public class BatchQueues {
         registerQueueDepth(model.name(), model.version());
         BatchStatistics statistics = new BatchStatistics(registry, model.name(),
                 model.version(), Clock.systemUTC());
-        return new Bound(model, BatchQueue.start(label, engines.apply(model), policy, timer,
-                statistics));
+        return new Bound(model, BatchQueue.start(label, engines.apply(model),
+                policyOf(model.name()), timer, statistics));
     }
 
     /** Registers the version's gauge once; a reload finds it and the gauge reads on. */
@@ -177,6 +194,19 @@ public class BatchQueues {
     private static BatchPolicy policyOf(InferenceConfig.Batching batching) {
         return new BatchPolicy(batching.maxBatchSize(), batching.maxQueueDelayMicros(),
                 batching.preferredBatchSizes().orElse(List.of()), batching.maxQueueSize(),
-                batching.timeoutMillis());
+                batching.timeoutMillis(), batching.instances());
+    }
+
+    private static Map<String, BatchPolicy> modelPoliciesOf(InferenceConfig.Batching batching) {
+        BatchPolicy shared = policyOf(batching);
+        Map<String, BatchPolicy> policies = new HashMap<>();
+        batching.model().forEach((model, own) -> policies.put(model, new BatchPolicy(
+                own.maxBatchSize().orElse(shared.maxBatchSize()),
+                own.maxQueueDelayMicros().orElse(shared.maxQueueDelayMicros()),
+                own.preferredBatchSizes().orElse(shared.preferredBatchSizes()),
+                own.maxQueueSize().orElse(shared.maxQueueSize()),
+                own.timeoutMillis().orElse(shared.timeoutMillis()),
+                own.instances().orElse(shared.instances()))));
+        return policies;
     }
 }

@@ -3,7 +3,10 @@ package io.mlmesh.inference.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Settings of inference-svc, read once at start-up from {@code mlmesh.inference.*}. The peers'
@@ -89,5 +92,31 @@ public interface InferenceConfig {
         /** The longest a request waits for its scores when its caller's deadline is later. */
         @WithDefault("10000")
         long timeoutMillis();
+
+        /** How many batches of one version may score at once, each on its own thread. */
+        @WithDefault("1")
+        int instances();
+
+        /**
+         * Per model name, settings that replace the ones above for every version of that model,
+         * for example {@code mlmesh.inference.batching.model."flights-delay".instances=2}.
+         */
+        Map<String, ModelBatching> model();
+    }
+
+    /** One model's batching settings; an absent one keeps the service-wide value. */
+    interface ModelBatching {
+
+        OptionalInt maxBatchSize();
+
+        OptionalLong maxQueueDelayMicros();
+
+        Optional<List<Integer>> preferredBatchSizes();
+
+        OptionalInt maxQueueSize();
+
+        OptionalLong timeoutMillis();
+
+        OptionalInt instances();
     }
 }

@@ -138,7 +138,7 @@ public class ModelRepository {
 
     private void awaitDrained(String name, List<ServingModel> removed,
             List<BatchQueue> draining) {
-        long limitMillis = Math.min(queues.policy().timeoutMillis(),
+        long limitMillis = Math.min(queues.policyOf(name).timeoutMillis(),
                 TimeUnit.NANOSECONDS.toMillis(CallerDeadline.remainingNanos()));
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMillis);
         for (BatchQueue queue : draining) {

@@ -42,6 +42,7 @@ public class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
     private static final String SERVED_FAMILY = "xgboost";
+    private static final String LINEAR_BOOSTER = "gblinear";
 
     private final RegistryBlockingStub registry;
     private final ModelCatalog catalog;
@@ -164,7 +165,7 @@ public class ModelLoader {
             Booster booster = openBooster(bundle.modelBytes(), vectorizer.width(), label);
             return new ServingModel(version.getModel(), version.getVersion(), alias,
                     version.getArtifact().getSha256(), clock.instant(), vectorizer, online, schema,
-                    booster);
+                    booster, !LINEAR_BOOSTER.equals(manifest.params().get("booster")));
         } catch (IllegalArgumentException e) {
             throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
                     "bundle of " + label + " is inconsistent: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import io.mlmesh.inference.InferenceException;
 import io.mlmesh.inference.features.OnlineFeaturePlan;
 import java.time.Instant;
 import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
@@ -26,6 +27,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * @param onlineFeatures the features read from the feature store per request
  * @param requestSchema the request fields and their kinds
  * @param booster the engine
+ * @param inPlace whether the booster predicts in place; XGBoost's linear booster (logistic
+ *     regression) cannot, and predicts from a DMatrix made per call instead
  */
 public record ServingModel(
         String name,
@@ -36,7 +39,16 @@ public record ServingModel(
         FeatureVectorizer vectorizer,
         OnlineFeaturePlan onlineFeatures,
         RequestSchema requestSchema,
-        Booster booster) {
+        Booster booster,
+        boolean inPlace) {
+
+    /** A model whose booster predicts in place: trees. */
+    public ServingModel(String name, long version, String alias, String artifactSha256,
+            Instant loadedAt, FeatureVectorizer vectorizer, OnlineFeaturePlan onlineFeatures,
+            RequestSchema requestSchema, Booster booster) {
+        this(name, version, alias, artifactSha256, loadedAt, vectorizer, onlineFeatures,
+                requestSchema, booster, true);
+    }
 
     /** The number of model inputs per row. */
     public int width() {
@@ -52,7 +64,8 @@ public record ServingModel(
     public float[] predict(float[] rows, int rowCount) {
         float[][] output;
         try {
-            output = booster.inplace_predict(rows, rowCount, width(), Float.NaN);
+            output = inPlace ? booster.inplace_predict(rows, rowCount, width(), Float.NaN)
+                    : predictFromMatrix(rows, rowCount);
         } catch (XGBoostError e) {
             throw new InferenceException(InferenceException.Reason.ENGINE_FAILED,
                     "model '" + name + "' version " + version + " failed to predict: "
@@ -64,5 +77,14 @@ public record ServingModel(
             scores[row] = output[row][0];
         }
         return scores;
+    }
+
+    private float[][] predictFromMatrix(float[] rows, int rowCount) throws XGBoostError {
+        DMatrix matrix = new DMatrix(rows, rowCount, width(), Float.NaN);
+        try {
+            return booster.predict(matrix);
+        } finally {
+            matrix.dispose();
+        }
     }
 }

@@ -264,6 +264,46 @@ class BatchQueueTest {
         queue = start(policy(8, 0, List.of(), 10), BatchQueueTest::echo);
     }
 
+    @Test
+    void submit_twoInstancesOneBusy_otherInstanceScoresMeanwhile() throws Exception {
+        queue = start(new BatchPolicy(64, 0, List.of(), 100, 10_000, 2),
+                blockingFirstCall(BatchQueueTest::echo));
+        QueuedRequest blocker = submit(new float[] {1}, 1, Priority.NORMAL);
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+
+        QueuedRequest meanwhile = submit(new float[] {2}, 1, Priority.NORMAL);
+
+        assertArrayEquals(new float[] {2}, scoresOf(meanwhile));
+        assertFalse(blocker.scores().toCompletableFuture().isDone());
+        release.countDown();
+        assertArrayEquals(new float[] {1}, scoresOf(blocker));
+    }
+
+    @Test
+    void submit_oneInstanceBusy_nextRequestWaitsForIt() throws Exception {
+        queue = start(policy(64, 0, List.of(), 100), blockingFirstCall(BatchQueueTest::echo));
+        QueuedRequest blocker = submit(new float[] {1}, 1, Priority.NORMAL);
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+
+        QueuedRequest next = submit(new float[] {2}, 1, Priority.NORMAL);
+
+        Thread.sleep(200);
+        assertFalse(next.scores().toCompletableFuture().isDone());
+        release.countDown();
+        assertArrayEquals(new float[] {2}, scoresOf(next));
+        assertArrayEquals(new float[] {1}, scoresOf(blocker));
+    }
+
+    @Test
+    void policy_zeroInstances_refusedNamingTheKey() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new BatchPolicy(64, 0, List.of(), 100, 10_000, 0));
+
+        assertEquals("mlmesh.inference.batching.instances must be at least 1, got 0",
+                refused.getMessage());
+        queue = start(policy(8, 0, List.of(), 10), BatchQueueTest::echo);
+    }
+
     private BatchQueue start(BatchPolicy policy, BatchScorer scorer) {
         BatchScorer recording = (rows, count) -> {
             int width = rows.length / count;

@@ -8,12 +8,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.mlmesh.inference.FlightsModel;
+import io.mlmesh.inference.config.InferenceConfig;
 import io.mlmesh.inference.features.OnlineFeaturePlan;
 import io.mlmesh.inference.model.RequestSchema;
 import io.mlmesh.inference.model.ServingModel;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +107,30 @@ class BatchQueuesTest {
     }
 
     /** One request the engine is held on, then {@code waiting} requests queued behind it. */
+    @Test
+    void policyOf_modelOverrideInConfiguration_replacesOnlyTheSettingsItNames() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(InferenceConfig.class)
+                .withSources(new PropertiesConfigSource(Map.of(
+                        "mlmesh.inference.batching.max-batch-size", "32",
+                        "mlmesh.inference.batching.model.\"flights-delay\".instances", "3",
+                        "mlmesh.inference.batching.model.\"flights-delay\".max-queue-size",
+                        "50"), "test", 100))
+                .build();
+        BatchQueues configured = new BatchQueues(config.getConfigMapping(InferenceConfig.class),
+                meters);
+        try {
+            BatchPolicy own = configured.policyOf("flights-delay");
+            BatchPolicy shared = configured.policyOf("other-model");
+
+            assertEquals(new BatchPolicy(32, 500, List.of(), 50, 10_000, 3), own);
+            assertEquals(new BatchPolicy(32, 500, List.of(), 1024, 10_000, 1), shared);
+            assertEquals(3, configured.queueOf(servingModel(1)).policy().instances());
+        } finally {
+            configured.shutdown();
+        }
+    }
+
     private void submitBusyPlusWaiting(BatchQueue queue, int waiting) throws Exception {
         queue.submit(vectorOf(0), 1, Priority.NORMAL, NO_DEADLINE);
         awaitEngineCall();

@@ -2,8 +2,11 @@ package io.mlmesh.inference.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mlmesh.inference.FlightsModel;
+import io.mlmesh.inference.InferenceException;
 import io.mlmesh.inference.features.OnlineFeaturePlan;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +55,38 @@ class ServingModelTest {
         float[] scores = model.predict(batch, vectors.size());
 
         assertArrayEquals(flights.scoresOf(batch, vectors.size()), scores);
+    }
+
+    @Test
+    void predict_linearBooster_predictsFromMatrixAsLogisticRegression() throws Exception {
+        Booster linear = flights.linearBooster();
+        ServingModel logistic = new ServingModel(FlightsModel.MODEL, 2, "", "sha", Instant.EPOCH,
+                flights.vectorizer(), model.onlineFeatures(), model.requestSchema(), linear,
+                false);
+        float[] batch = concat(vectors);
+
+        float[] scores = logistic.predict(batch, vectors.size());
+
+        DMatrix matrix = new DMatrix(batch, vectors.size(), model.width(), Float.NaN);
+        float[][] expected = linear.predict(matrix);
+        matrix.dispose();
+        for (int row = 0; row < vectors.size(); row++) {
+            assertEquals(expected[row][0], scores[row]);
+        }
+        assertTrue(Arrays.stream(expected).map(p -> p[0]).distinct().count() > 1,
+                "a fitted logistic regression scores rows differently");
+    }
+
+    @Test
+    void predict_linearBoosterInPlace_failsAsEngineFailure() {
+        ServingModel inPlace = new ServingModel(FlightsModel.MODEL, 2, "", "sha", Instant.EPOCH,
+                flights.vectorizer(), model.onlineFeatures(), model.requestSchema(),
+                flights.linearBooster(), true);
+
+        InferenceException failure = assertThrows(InferenceException.class,
+                () -> inPlace.predict(vectors.get(0), 1));
+
+        assertEquals(InferenceException.Reason.ENGINE_FAILED, failure.reason());
     }
 
     @Test

@@ -6,6 +6,8 @@ import io.mlmesh.registry.events.EventHub;
 import io.mlmesh.registry.events.RegistryEvent;
 import io.mlmesh.registry.store.EventPage;
 import io.mlmesh.registry.store.MetadataStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +26,14 @@ import org.jboss.logging.Logger;
  * and the watch reads the log after {@code coveredRevision}. That read holds every event up to
  * the one in hand, because revisions commit in order (see {@code EventLog}).
  *
- * <p>Threads: {@link #run()} owns the call and is the only caller of its send methods; the hub
- * calls {@link #accept} from writer threads and the call's cancel handler sets a flag.
+ * <p>Threads: {@link #run()} owns the watch and is the only one to send; the hub calls
+ * {@link #accept} from writer threads and the call's cancel handler sets a flag. Every write to
+ * the call runs on the Vert.x context the call arrived on, after checking that flag there: the
+ * cancel handler runs on that context too, so a write never reaches a stream the client has
+ * reset. Written from the watch thread instead, a message could reach Vert.x after the reset,
+ * and Vert.x then writes headers for a stream that no longer exists, which Netty treats as a
+ * protocol error of the whole connection (GOAWAY "Request stream N is not correct for server
+ * connection"), failing every other call the client had on it.
  */
 final class EventWatch implements Runnable, Consumer<RegistryEvent> {
 
@@ -35,6 +43,7 @@ final class EventWatch implements Runnable, Consumer<RegistryEvent> {
   private static final long POLL_MILLIS = 500;
 
   private final ServerCallStreamObserver<io.mlmesh.registry.v1.RegistryEvent> call;
+  private final Context callContext;
   private final MetadataStore metadata;
   private final EventHub hub;
   private final String modelFilter;
@@ -46,6 +55,7 @@ final class EventWatch implements Runnable, Consumer<RegistryEvent> {
   EventWatch(ServerCallStreamObserver<io.mlmesh.registry.v1.RegistryEvent> call,
       MetadataStore metadata, EventHub hub, String modelFilter, long fromRevision) {
     this.call = call;
+    this.callContext = Vertx.currentContext();
     this.metadata = metadata;
     this.hub = hub;
     this.modelFilter = modelFilter;
@@ -71,10 +81,10 @@ final class EventWatch implements Runnable, Consumer<RegistryEvent> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      call.onError(Status.UNAVAILABLE.withDescription("registry stopping: watch again")
-          .asRuntimeException());
+      onCallContext(() -> call.onError(Status.UNAVAILABLE
+          .withDescription("registry stopping: watch again").asRuntimeException()));
     } catch (RuntimeException e) {
-      call.onError(StatusMapper.toStatus(e));
+      onCallContext(() -> call.onError(StatusMapper.toStatus(e)));
     } finally {
       hub.unsubscribe(this);
     }
@@ -114,7 +124,21 @@ final class EventWatch implements Runnable, Consumer<RegistryEvent> {
 
   private void send(RegistryEvent event) {
     if (event.matches(modelFilter) && !cancelled) {
-      call.onNext(ProtoMapper.toProto(event));
+      io.mlmesh.registry.v1.RegistryEvent message = ProtoMapper.toProto(event);
+      onCallContext(() -> call.onNext(message));
     }
+  }
+
+  /** Runs a write on the call's context unless the client has cancelled by then. */
+  private void onCallContext(Runnable write) {
+    if (callContext == null) {
+      write.run();
+      return;
+    }
+    callContext.runOnContext(ignored -> {
+      if (!cancelled) {
+        write.run();
+      }
+    });
   }
 }

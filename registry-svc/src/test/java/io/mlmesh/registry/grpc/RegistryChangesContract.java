@@ -13,6 +13,7 @@ import io.mlmesh.registry.v1.BackupSummary;
 import io.mlmesh.registry.v1.DeleteModelRequest;
 import io.mlmesh.registry.v1.DeleteModelResponse;
 import io.mlmesh.registry.v1.DeleteVersionRequest;
+import io.mlmesh.registry.v1.GetModelRequest;
 import io.mlmesh.registry.v1.ListModelsRequest;
 import io.mlmesh.registry.v1.MetricCondition;
 import io.mlmesh.registry.v1.ModelVersion;
@@ -72,6 +73,24 @@ abstract class RegistryChangesContract extends RegistryServiceContract {
       watcher.assertNothingMore();
     } finally {
       watcher.cancel();
+    }
+  }
+
+  @Test
+  void watch_cancelledWhileReplaying_otherCallsOnTheChannelUnharmed() throws Exception {
+    String name = uniqueName("churn");
+    registerBytes(name, "one");
+    for (int alias = 0; alias < 200; alias++) {
+      registry.setAlias(setAlias(name, "a" + alias, 1));
+    }
+
+    for (int round = 0; round < 40; round++) {
+      WatchRecorder watcher = WatchRecorder.watch(asyncRegistry, name, 0);
+      watcher.next();
+      watcher.cancel();
+
+      assertEquals(name, registry.getModel(GetModelRequest.newBuilder().setName(name).build())
+          .getName(), "round " + round);
     }
   }
 
