@@ -1,0 +1,150 @@
+package io.mlmesh.monitor.dashboard;
+
+import io.mlmesh.monitor.config.DashboardConfig;
+import io.quarkus.arc.All;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns the current figures of every {@link FigureSource} into history: every
+ * {@code sample-interval} it reads them all and appends one sample to each chart's
+ * {@link ChartHistory}, which keeps {@code retention / sample-interval} samples. A chart appears
+ * with its first figure; after that it gets a sample at every tick, empty when its source had
+ * nothing, so a quiet interval shows as a gap instead of being joined over.
+ *
+ * <p>History lives in memory only and starts empty at every start of the monitor.
+ *
+ * <p>Thread safety: sampling runs on one daemon thread ({@link #sampleNow()} may also be called
+ * from any thread); {@link #charts()} may be called from any thread. One private lock guards the
+ * histories.
+ */
+@Singleton
+public final class HistorySampler implements ChartSource {
+
+    private static final Logger LOG = Logger.getLogger(HistorySampler.class);
+    private static final long MIN_SAMPLE_INTERVAL_MILLIS = 10;
+
+    private final List<FigureSource> sources;
+    private final long sampleIntervalMillis;
+    private final int capacity;
+    private final int maxSeries;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private final Map<String, ChartHistory> historyById = new LinkedHashMap<>();
+    private ScheduledExecutorService sampler;
+
+    @Inject
+    HistorySampler(DashboardConfig config, @All List<FigureSource> sources) {
+        this(sources, config.sampleInterval(), config.retention(), config.maxSeries(),
+                Clock.systemUTC());
+    }
+
+    /**
+     * @param sampleInterval at least 10ms
+     * @param retention at least one sample interval
+     * @param maxSeries series per chart, at least 1
+     * @throws IllegalStateException naming the setting that is out of range
+     */
+    HistorySampler(List<FigureSource> sources, Duration sampleInterval, Duration retention,
+            int maxSeries, Clock clock) {
+        if (sampleInterval.toMillis() < MIN_SAMPLE_INTERVAL_MILLIS) {
+            throw new IllegalStateException("mlmesh.monitor.dashboard.sample-interval must be at"
+                    + " least 10ms, got " + sampleInterval);
+        }
+        if (retention.compareTo(sampleInterval) < 0) {
+            throw new IllegalStateException("mlmesh.monitor.dashboard.retention must be at least"
+                    + " the sample interval " + sampleInterval + ", got " + retention);
+        }
+        if (maxSeries < 1) {
+            throw new IllegalStateException("mlmesh.monitor.dashboard.max-series must be at"
+                    + " least 1, got " + maxSeries);
+        }
+        this.sources = List.copyOf(sources);
+        this.sampleIntervalMillis = sampleInterval.toMillis();
+        this.capacity = (int) Math.min(Integer.MAX_VALUE,
+                retention.toMillis() / sampleIntervalMillis);
+        this.maxSeries = maxSeries;
+        this.clock = clock;
+    }
+
+    void start(@Observes StartupEvent event) {
+        sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "dashboard-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sampler.scheduleAtFixedRate(this::sampleNow, sampleIntervalMillis, sampleIntervalMillis,
+                TimeUnit.MILLISECONDS);
+        LOG.infof("dashboard sampler started sampleIntervalMillis=%d samplesKept=%d"
+                + " maxSeries=%d sources=%d", sampleIntervalMillis, capacity, maxSeries,
+                sources.size());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
+    }
+
+    /** Milliseconds between samples. */
+    public long sampleIntervalMillis() {
+        return sampleIntervalMillis;
+    }
+
+    /** Reads every source once and appends the figures as one sample at the clock's time. */
+    public void sampleNow() {
+        long nowMillis = clock.millis();
+        Map<String, ChartSpec> specById = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> valuesById = new HashMap<>();
+        for (FigureSource source : sources) {
+            for (Figure figure : readSafely(source)) {
+                specById.putIfAbsent(figure.chart().id(), figure.chart());
+                valuesById.computeIfAbsent(figure.chart().id(), id -> new HashMap<>())
+                        .put(figure.series(), figure.value());
+            }
+        }
+
+        synchronized (lock) {
+            specById.forEach((id, spec) -> historyById.computeIfAbsent(id,
+                    newId -> new ChartHistory(spec, capacity, maxSeries)));
+            historyById.forEach((id, history) ->
+                    history.append(nowMillis, valuesById.getOrDefault(id, Map.of())));
+        }
+    }
+
+    /** The sampled charts in the order they first had a figure. */
+    @Override
+    public List<Chart> charts() {
+        synchronized (lock) {
+            List<Chart> charts = new ArrayList<>(historyById.size());
+            historyById.values().forEach(history -> charts.add(history.chart()));
+            return charts;
+        }
+    }
+
+    private static List<Figure> readSafely(FigureSource source) {
+        try {
+            return source.read().stream()
+                    .filter(figure -> Double.isFinite(figure.value()))
+                    .toList();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "dashboard figures skipped for this sample source=%s",
+                    source.getClass().getSimpleName());
+            return List.of();
+        }
+    }
+}
