@@ -4,9 +4,11 @@ import io.mlmesh.monitor.config.DashboardConfig;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +23,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns the current figures of every {@link FigureSource} into history: every
- * {@code sample-interval} it reads them all and appends one sample to each chart's
- * {@link ChartHistory}, which keeps {@code retention / sample-interval} samples. A chart appears
- * with its first figure; after that it gets a sample at every tick, empty when its source had
- * nothing, so a quiet interval shows as a gap instead of being joined over.
+ * {@code sample-interval} (counted from the end of the previous sample) it reads them all and
+ * appends one sample to each chart's {@link ChartHistory}, which keeps
+ * {@code retention / sample-interval} samples. A chart appears with its first figure; after that
+ * it gets a sample at every tick, empty when its source had nothing, so a quiet interval shows
+ * as a gap instead of being joined over.
  *
  * <p>History lives in memory only and starts empty at every start of the monitor.
  *
@@ -81,14 +84,18 @@ public final class HistorySampler implements ChartSource {
         this.clock = clock;
     }
 
-    void start(@Observes StartupEvent event) {
+    /**
+     * Runs after the other start observers (default priority), so that the first sample finds
+     * the feedback loop's Redis client created.
+     */
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event) {
         sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "dashboard-sampler");
             thread.setDaemon(true);
             return thread;
         });
-        sampler.scheduleAtFixedRate(this::sampleNow, sampleIntervalMillis, sampleIntervalMillis,
-                TimeUnit.MILLISECONDS);
+        sampler.scheduleWithFixedDelay(this::sampleSafely, sampleIntervalMillis,
+                sampleIntervalMillis, TimeUnit.MILLISECONDS);
         LOG.infof("dashboard sampler started sampleIntervalMillis=%d samplesKept=%d"
                 + " maxSeries=%d sources=%d", sampleIntervalMillis, capacity, maxSeries,
                 sources.size());
@@ -123,6 +130,15 @@ public final class HistorySampler implements ChartSource {
                     newId -> new ChartHistory(spec, capacity, maxSeries)));
             historyById.forEach((id, history) ->
                     history.append(nowMillis, valuesById.getOrDefault(id, Map.of())));
+        }
+    }
+
+    /** An exception escaping a scheduled task would cancel every later sample. */
+    private void sampleSafely() {
+        try {
+            sampleNow();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "dashboard sample failed, taken again at the next interval");
         }
     }
 
