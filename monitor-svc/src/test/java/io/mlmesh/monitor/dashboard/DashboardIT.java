@@ -6,6 +6,7 @@ import static io.mlmesh.monitor.dashboard.DashboardProfile.MODEL;
 import static io.mlmesh.monitor.dashboard.DashboardProfile.PAY;
 import static io.mlmesh.monitor.dashboard.DashboardProfile.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,8 +60,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -93,12 +92,15 @@ class DashboardIT {
     private static final List<String> APART_CHARTS =
             List.of("latency-p99", "error-rate", "quality-auc", "alerts-open");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /**
-     * Per chart: its series names and non-null points from the element's data attributes, and
-     * how many canvas pixels have each series' colour.
+     * What the page shows, read in one script (the page replaces its alert rows at every
+     * refresh): per chart its series names and non-null points from the element's data
+     * attributes and how many canvas pixels have each series' colour; the alert rows' cells;
+     * whether the status line reports a failed fetch.
      */
-    private static final String READ_CHARTS = """
+    private static final String READ_PAGE = """
             const charts = {};
             document.querySelectorAll('figure.chart').forEach((figure) => {
               const colours = JSON.parse(figure.dataset.seriesColours || '[]')
@@ -124,7 +126,10 @@ class DashboardIT {
                 pixelsBySeries: pixelsBySeries,
               };
             });
-            return JSON.stringify(charts);
+            const alerts = Array.from(document.querySelectorAll('tr.alert-row')).map((row) =>
+              Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent));
+            const failed = document.getElementById('status').classList.contains('failed');
+            return JSON.stringify({ charts: charts, alerts: alerts, failed: failed });
             """;
 
     private static RedisClient redis;
@@ -171,8 +176,9 @@ class DashboardIT {
         ChromeDriver browser = HeadlessChromium.start();
         try {
             browser.get(serviceUrl + "dashboard");
-            JsonNode charts = awaitDrawn(browser);
+            JsonNode page = awaitDrawn(browser);
 
+            JsonNode charts = page.get("charts");
             SERIES_BY_CHART.forEach((chart, series) ->
                     assertEquals(series, names(charts.get(chart)), chart));
             for (String chart : APART_CHARTS) {
@@ -180,8 +186,8 @@ class DashboardIT {
                 pixels.forEach(count -> assertTrue(count.asInt() > 0,
                         chart + ": a series drew no pixels of its colour " + pixels));
             }
-            assertAlertRow(browser);
-            assertEquals(0, browser.findElements(By.cssSelector("#status.failed")).size());
+            assertAlertRow(page.get("alerts"));
+            assertFalse(page.get("failed").asBoolean());
         } finally {
             browser.quit();
         }
@@ -252,16 +258,16 @@ class DashboardIT {
 
     /** Waits until the page drew every expected series with points, and an alert row. */
     private static JsonNode awaitDrawn(ChromeDriver browser) {
-        JsonNode[] charts = new JsonNode[1];
-        await(() -> "the page drew " + SERIES_BY_CHART + " with an alert row, drawn: "
-                + charts[0], () -> {
-                    charts[0] = JSON.readTree((String) browser.executeScript(READ_CHARTS));
-                    return !browser.findElements(By.cssSelector("tr.alert-row")).isEmpty()
+        JsonNode[] page = new JsonNode[1];
+        await(() -> "the page drew " + SERIES_BY_CHART + " with an alert row, shown: "
+                + page[0], () -> {
+                    page[0] = JSON.readTree((String) browser.executeScript(READ_PAGE));
+                    return !page[0].get("alerts").isEmpty()
                             && SERIES_BY_CHART.entrySet().stream().allMatch(expected ->
-                                    hasPoints(charts[0].get(expected.getKey()),
+                                    hasPoints(page[0].get("charts").get(expected.getKey()),
                                             expected.getValue()));
                 });
-        return charts[0];
+        return page[0];
     }
 
     private static boolean hasPoints(JsonNode chart, List<String> series) {
@@ -269,14 +275,12 @@ class DashboardIT {
                 chart.get("pointsBySeries").path(name).asInt() > 0);
     }
 
-    private static void assertAlertRow(ChromeDriver browser) {
-        List<WebElement> rows = browser.findElements(By.cssSelector("tr.alert-row"));
-        assertEquals(1, rows.size());
-        List<String> cells = rows.get(0).findElements(By.tagName("td")).stream()
-                .map(WebElement::getText).toList();
-        assertEquals(CHECKOUT + ":" + PAY, cells.get(0));
-        assertTrue(cells.get(1).startsWith("p99 120."), cells.get(1));
-        assertEquals(SLOW_MICROS / 1_000.0, Double.parseDouble(cells.get(4)), 0.2);
+    private static void assertAlertRow(JsonNode alerts) {
+        assertEquals(1, alerts.size(), alerts.toString());
+        JsonNode cells = alerts.get(0);
+        assertEquals(CHECKOUT + ":" + PAY, cells.get(0).asText());
+        assertTrue(cells.get(1).asText().startsWith("p99 120."), cells.toString());
+        assertEquals(SLOW_MICROS / 1_000.0, cells.get(4).asDouble(), 0.2);
     }
 
     private static List<String> names(JsonNode chart) {
@@ -295,7 +299,7 @@ class DashboardIT {
     }
 
     private JsonNode readSeries() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(serviceUrl + "dashboard/series")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
