@@ -3,6 +3,7 @@ package io.mlmesh.monitor.dashboard;
 import io.mlmesh.monitor.config.DashboardConfig;
 import io.mlmesh.monitor.slo.ObjectiveMonitor;
 import io.quarkus.arc.All;
+import io.quarkus.runtime.Startup;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,9 +22,11 @@ import java.util.List;
  * and the uPlot charting library are static files of this jar and of uPlot's WebJar, so the
  * page needs nothing from the internet.
  *
- * <p>Runs on worker threads; every {@link ChartSource} is asked at each request.
+ * <p>Created at start, so that a bad {@code refresh-interval} stops the start. Runs on worker
+ * threads; every {@link ChartSource} is asked at each request.
  */
 @Path("/dashboard")
+@Startup
 public final class DashboardResource {
 
     private static final String PAGE = "dashboard/page.html";

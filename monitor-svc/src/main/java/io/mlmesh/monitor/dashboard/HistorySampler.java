@@ -31,9 +31,9 @@ import org.jboss.logging.Logger;
  *
  * <p>History lives in memory only and starts empty at every start of the monitor.
  *
- * <p>Thread safety: sampling runs on one daemon thread ({@link #sampleNow()} may also be called
- * from any thread); {@link #charts()} may be called from any thread. One private lock guards the
- * histories.
+ * <p>Thread safety: sampling runs on one daemon thread (sources may rely on it: they are never
+ * read concurrently); {@link #charts()} may be called from any thread. One private lock guards
+ * the histories.
  */
 @Singleton
 public final class HistorySampler implements ChartSource {
@@ -108,12 +108,15 @@ public final class HistorySampler implements ChartSource {
     }
 
     /** Milliseconds between samples. */
-    public long sampleIntervalMillis() {
+    long sampleIntervalMillis() {
         return sampleIntervalMillis;
     }
 
-    /** Reads every source once and appends the figures as one sample at the clock's time. */
-    public void sampleNow() {
+    /**
+     * Reads every source once and appends the figures as one sample at the clock's time. The
+     * timer calls it; tests of a sampler that was never started call it instead.
+     */
+    void sampleNow() {
         long nowMillis = clock.millis();
         Map<String, ChartSpec> specById = new LinkedHashMap<>();
         Map<String, Map<String, Double>> valuesById = new HashMap<>();
