@@ -20,18 +20,18 @@ import java.util.Map;
  * flights, delay over 15 minutes, per origin, per destination, and overall), the later rows are
  * scored by them as inference would have, and each row's label is whether it was late.
  */
-final class FlightOutcomes {
+public final class FlightOutcomes {
 
     /** Which model scored a served row. */
-    enum Scorer {
+    public enum Scorer {
         ORIGIN_SHARE, DESTINATION_SHARE, BASE_RATE
     }
 
     /** One served flight: its features, its score under each scorer, and its true label. */
-    record Flight(String time, double distance, String origin, String destination,
+    public record Flight(String time, double distance, String origin, String destination,
             double originShare, double destinationShare, double baseRate, int label) {
 
-        double score(Scorer scorer) {
+        public double score(Scorer scorer) {
             return switch (scorer) {
                 case ORIGIN_SHARE -> originShare;
                 case DESTINATION_SHARE -> destinationShare;
@@ -50,7 +50,7 @@ final class FlightOutcomes {
     }
 
     /** {@code count} served flights, the rows right after the training rows. */
-    static List<Flight> served(int count) {
+    public static List<Flight> served(int count) {
         List<String[]> rows = read();
         Map<String, double[]> byOrigin = new HashMap<>();
         Map<String, double[]> byDestination = new HashMap<>();
@@ -74,7 +74,7 @@ final class FlightOutcomes {
     }
 
     /** The log entry inference-svc would have written for {@code flight}. */
-    static PredictionLogEntry entry(String requestId, String model, long version,
+    public static PredictionLogEntry entry(String requestId, String model, long version,
             String variant, Flight flight, Scorer scorer) {
         return PredictionLogEntry.newBuilder()
                 .setRequestId(requestId)

@@ -17,8 +17,6 @@ import io.mlmesh.monitor.v1.MonitorGrpc;
 import io.mlmesh.monitor.v1.ServiceLevelObjective;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -140,15 +138,6 @@ class ListAlertsTest {
     }
 
     private void export(List<SpanData> spans) {
-        OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
-                .setEndpoint("http://localhost:" + serviceUrl.getPort())
-                .setTimeout(10, TimeUnit.SECONDS)
-                .build();
-        try {
-            CompletableResultCode result = exporter.export(spans).join(15, TimeUnit.SECONDS);
-            assertTrue(result.isSuccess(), "OTLP export failed: " + result.getFailureThrowable());
-        } finally {
-            exporter.shutdown().join(5, TimeUnit.SECONDS);
-        }
+        SpanExports.export(serviceUrl.getPort(), spans);
     }
 }

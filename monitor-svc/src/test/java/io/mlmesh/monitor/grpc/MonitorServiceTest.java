@@ -21,13 +21,11 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -209,16 +207,7 @@ class MonitorServiceTest {
     }
 
     private void export(List<SpanData> spans) {
-        OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
-                .setEndpoint("http://localhost:" + serviceUrl.getPort())
-                .setTimeout(10, TimeUnit.SECONDS)
-                .build();
-        try {
-            CompletableResultCode result = exporter.export(spans).join(15, TimeUnit.SECONDS);
-            assertTrue(result.isSuccess(), "OTLP export failed: " + result.getFailureThrowable());
-        } finally {
-            exporter.shutdown().join(5, TimeUnit.SECONDS);
-        }
+        SpanExports.export(serviceUrl.getPort(), spans);
     }
 
     static SdkTracerProvider tracerProvider(String serviceName) {
