@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The inference speed benchmark (issue 6, "Speed"): starts registry-svc and two inference-svc
 # processes (dynamic batching as configured by default, and max batch size 1) plus the bare
-# grpc-java echo service, trains and loads a flights GBDT, runs loadgen's concurrency sweeps
-# against the echo service and the served model, and prints the figures with their targets.
+# grpc-java echo service, trains and loads a flights GBDT, runs loadgen's concurrency sweep
+# against the served model and the echo service alternately (step by step, so that the load of
+# a shared machine weighs on both alike), one step at the top concurrency against batch size 1,
+# and prints the figures with their targets.
 #
 #   bench/inference.sh                       # build what is needed, run, print
 #   SKIP_BUILD=1 bench/inference.sh          # reuse the jars already built
@@ -98,20 +100,17 @@ await_port echo-server "$echo_port" "$echo_pid"
   --inference "127.0.0.1:$inference_port,127.0.0.1:$unbatched_port" \
   --model flights-bench --out "$out"
 
-sweep=(--model flights-bench --vectors "$out/vectors.csv"
+sweep=(--model flights-bench --vectors "$out/vectors.csv" --bundle "$out/bundle.zip"
   --warm-up-millis "$warm_up_millis" --duration-millis "$duration_millis")
-"${loadgen[@]}" sweep --target "127.0.0.1:$echo_port" "${sweep[@]}" --concurrency "$concurrency" \
-  --title "bare grpc-java echo service (no Quarkus)" \
-  --json "$out/echo.json" --csv "$out/echo.csv" | tee "$out/echo.txt"
-echo
 "${loadgen[@]}" sweep --target "127.0.0.1:$inference_port" "${sweep[@]}" \
   --concurrency "$concurrency" \
-  --bundle "$out/bundle.zip" --baseline "$out/echo.json" \
+  --baseline-target "127.0.0.1:$echo_port" --baseline-title "bare grpc-java echo service" \
+  --baseline-json "$out/echo.json" \
   --title "inference-svc, flights GBDT, dynamic batching (defaults)" \
   --json "$out/served.json" --csv "$out/served.csv" | tee "$out/served.txt"
 echo
 "${loadgen[@]}" sweep --target "127.0.0.1:$unbatched_port" "${sweep[@]}" \
-  --concurrency "${concurrency##*,}" --bundle "$out/bundle.zip" \
+  --concurrency "${concurrency##*,}" \
   --title "inference-svc, flights GBDT, max batch size 1" \
   --json "$out/unbatched.json" --csv "$out/unbatched.csv" | tee "$out/unbatched.txt"
 echo

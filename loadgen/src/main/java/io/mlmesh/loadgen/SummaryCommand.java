@@ -6,7 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code loadgen summary}: the issue's speed figures from the JSON of earlier sweeps, each
@@ -18,6 +20,9 @@ import picocli.CommandLine.Option;
                 + " concurrency 1, batching gain, batched compute over in-process) from sweep"
                 + " JSON files.")
 final class SummaryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--served", required = true, description = "sweep JSON of the served"
             + " model (with --bundle, for the in-process comparison)")
@@ -48,6 +53,7 @@ final class SummaryCommand implements Callable<Integer> {
         Optional.ofNullable(unbatched).ifPresent(file -> batchingGain(servedSteps,
                 SweepReport.readJson(file)));
         computeRatio(servedSteps);
+        spec.commandLine().getOut().flush();
         return 0;
     }
 
@@ -75,7 +81,7 @@ final class SummaryCommand implements Callable<Integer> {
         }
     }
 
-    private static void computeRatio(List<StepResult> servedSteps) {
+    private void computeRatio(List<StepResult> servedSteps) {
         for (StepResult step : servedSteps) {
             if (step.computeRatio() != null) {
                 verdict(String.format(Locale.ROOT, "in-process over batched compute at"
@@ -92,9 +98,9 @@ final class SummaryCommand implements Callable<Integer> {
         return steps.stream().filter(step -> step.concurrency() == concurrency).findFirst();
     }
 
-    private static void verdict(String figure, double value, String unit, boolean met,
+    private void verdict(String figure, double value, String unit, boolean met,
             String target) {
-        System.out.printf(Locale.ROOT, "%-90s %10.2f %-3s %-5s (target: %s)%n", figure, value,
-                unit, met ? "MET" : "MISS", target);
+        spec.commandLine().getOut().printf(Locale.ROOT, "%-90s %10.2f %-3s %-5s (target: %s)%n",
+                figure, value, unit, met ? "MET" : "MISS", target);
     }
 }

@@ -63,6 +63,27 @@ final class Sweep {
         return steps;
     }
 
+    /**
+     * Runs this sweep and {@code baseline}'s step by step, alternately (the baseline first at
+     * each concurrency), so that a machine whose load drifts during the run weighs on both
+     * alike. Returns this sweep's steps, each with the baseline's throughput, and the
+     * baseline's steps.
+     */
+    Interleaved runInterleavedWith(Sweep baseline) throws InterruptedException {
+        List<StepResult> steps = new ArrayList<>();
+        List<StepResult> baselineSteps = new ArrayList<>();
+        for (int concurrency : settings.concurrencies()) {
+            StepResult baselineStep = baseline.step(concurrency);
+            baselineSteps.add(baselineStep);
+            steps.add(step(concurrency).withBaseline(baselineStep.requestsPerSecond()));
+        }
+        return new Interleaved(steps, baselineSteps);
+    }
+
+    /** The steps of a sweep run alternately with a baseline's. */
+    record Interleaved(List<StepResult> steps, List<StepResult> baselineSteps) {
+    }
+
     private StepResult step(int concurrency) throws InterruptedException {
         if (!settings.warmUp().isZero()) {
             loop.run(concurrency, settings.warmUp(), Long.MAX_VALUE);

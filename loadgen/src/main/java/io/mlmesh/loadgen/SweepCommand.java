@@ -62,9 +62,17 @@ final class SweepCommand implements Callable<Integer> {
             + " server's engine time per batch with an in-process predict of the same sizes")
     Path bundle;
 
-    @Option(names = "--baseline", description = "JSON of another sweep (for example the echo"
-            + " server's): shows throughput over its throughput per concurrency")
-    Path baseline;
+    @Option(names = "--baseline-target", description = "host:port of a second OIP server"
+            + " (for example the echo service) swept alternately with the target, step by"
+            + " step: each step shows the target's throughput over the baseline's")
+    String baselineTarget;
+
+    @Option(names = "--baseline-title", defaultValue = "baseline",
+            description = "the baseline table's first line")
+    String baselineTitle;
+
+    @Option(names = "--baseline-json", description = "also write the baseline's steps as JSON")
+    Path baselineJson;
 
     @Option(names = "--title", description = "the table's first line")
     String title;
@@ -83,9 +91,15 @@ final class SweepCommand implements Callable<Integer> {
                 : Optional.of(InProcessBaseline.of(
                         ModelBundle.fromBytes(Files.readAllBytes(bundle)), inputs));
 
-        List<StepResult> steps = sweep(requestsOf(inputs), inProcess);
-        if (baseline != null) {
-            steps = SweepReport.withBaseline(steps, SweepReport.readJson(baseline));
+        Sweep.Interleaved result = sweep(requestsOf(inputs), inProcess);
+        List<StepResult> steps = result.steps();
+        if (baselineTarget != null) {
+            SweepReport.printTable(baselineTitle + ": " + baselineTarget,
+                    result.baselineSteps(), System.out);
+            System.out.println();
+        }
+        if (baselineJson != null) {
+            SweepReport.writeJson(result.baselineSteps(), baselineJson);
         }
         SweepReport.printTable(title != null ? title
                 : "ModelInfer sweep: " + target + " model " + model, steps, System.out);
@@ -110,20 +124,33 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private List<StepResult> sweep(List<ModelInferRequest> requests,
+    private Sweep.Interleaved sweep(List<ModelInferRequest> requests,
             Optional<InProcessBaseline> inProcess) throws InterruptedException {
-        List<ManagedChannel> channels = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            channels.add(Targets.open(target));
-        }
+        Sweep.Settings settings = new Sweep.Settings(model, version, concurrencies,
+                Duration.ofMillis(warmUpMillis), Duration.ofMillis(durationMillis),
+                requestsPerStep);
+        List<ManagedChannel> channels = channelsTo(target);
+        List<ManagedChannel> baselineChannels = baselineTarget == null ? List.of()
+                : channelsTo(baselineTarget);
         try {
-            Sweep.Settings settings = new Sweep.Settings(model, version, concurrencies,
-                    Duration.ofMillis(warmUpMillis), Duration.ofMillis(durationMillis),
-                    requestsPerStep);
-            return new Sweep(channels, requests, settings, inProcess).run();
+            Sweep sweep = new Sweep(channels, requests, settings, inProcess);
+            if (baselineTarget == null) {
+                return new Sweep.Interleaved(sweep.run(), List.of());
+            }
+            return sweep.runInterleavedWith(new Sweep(baselineChannels, requests, settings,
+                    Optional.empty()));
         } finally {
             Targets.close(channels);
+            Targets.close(baselineChannels);
         }
+    }
+
+    private List<ManagedChannel> channelsTo(String address) {
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            channels.add(Targets.open(address));
+        }
+        return channels;
     }
 
     /** Consecutive rows grouped {@code batchRows} to a request. */

@@ -9,15 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * A sweep's steps as a table for people, and as CSV or JSON for scripts. The JSON of one sweep
- * can be the baseline of another: each step then shows its throughput over the baseline's at
- * the same concurrency.
+ * A sweep's steps as a table for people, and as CSV or JSON for scripts (the JSON is what
+ * {@code loadgen summary} reads).
  */
 final class SweepReport {
 
@@ -28,17 +25,6 @@ final class SweepReport {
         "inproc_batch_us", "inproc/server", "x_baseline"};
 
     private SweepReport() {
-    }
-
-    /** Adds the baseline's throughput at each step's concurrency, where it has one. */
-    static List<StepResult> withBaseline(List<StepResult> steps, List<StepResult> baseline) {
-        Map<Integer, Double> throughput = new HashMap<>();
-        baseline.forEach(step -> throughput.put(step.concurrency(), step.requestsPerSecond()));
-        List<StepResult> compared = new ArrayList<>();
-        for (StepResult step : steps) {
-            compared.add(step.withBaseline(throughput.get(step.concurrency())));
-        }
-        return compared;
     }
 
     static void printTable(String title, List<StepResult> steps, PrintStream out) {

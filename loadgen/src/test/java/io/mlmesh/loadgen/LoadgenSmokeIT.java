@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Server;
 import io.mlmesh.core.data.SharedDatasets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,49 +69,73 @@ class LoadgenSmokeIT {
     }
 
     @Test
-    void sweep_echoServer_answersCountedAndNoServerStatistics() throws Exception {
-        StepResult step = sweep("127.0.0.1:" + echo.getPort(), "echo.json", List.of());
+    void sweep_inferenceServiceAlternatingWithEcho_bothReportedAndStatisticsExact()
+            throws Exception {
+        Path prepared = workDir.resolve("prepared");
+        Path servedJson = workDir.resolve("served.json");
+        Path echoJson = workDir.resolve("echo.json");
 
-        assertSane(step);
-        assertTrue(step.responseBytes() >= step.requestBytes(),
-                "an echo answer carries the request's tensors: " + step);
-        assertNull(step.serverRequests(), "an echo service reports no statistics");
-        assertNull(step.serverComputeMicros());
+        int exit = new CommandLine(new SweepCommand()).execute(
+                "--target", inference.target(), "--baseline-target", "127.0.0.1:" + echo.getPort(),
+                "--model", MODEL,
+                "--vectors", prepared.resolve(PrepareCommand.VECTORS_FILE).toString(),
+                "--bundle", prepared.resolve(PrepareCommand.BUNDLE_FILE).toString(),
+                "--concurrency", "4", "--warm-up-millis", "300", "--duration-millis", "1000",
+                "--json", servedJson.toString(), "--baseline-json", echoJson.toString());
+
+        assertEquals(0, exit, "sweep failed");
+        StepResult served = onlyStep(servedJson);
+        StepResult bare = onlyStep(echoJson);
+        assertSane(served);
+        assertSane(bare);
+        assertEquals(bare.requestsPerSecond(), served.baselineRequestsPerSecond());
+        assertEquals(served.requests(), served.serverRequests(),
+                "the statistics delta counts the measured calls, no warm-up call");
+        assertTrue(served.serverRowsPerBatch() >= 1 && served.serverRowsPerBatch() <= 4,
+                "rows per engine call at concurrency 4: " + served.serverRowsPerBatch());
+        assertTrue(served.serverComputeMicros() > 0, "compute " + served.serverComputeMicros());
+        assertTrue(served.serverQueueMicros() >= 0, "queue " + served.serverQueueMicros());
+        assertTrue(served.serverMicrosPerBatch() > 0);
+        assertNotNull(served.computeRatio(), "in-process baseline compared");
+        assertTrue(served.computeRatio() > 0, "ratio " + served.computeRatio());
+        assertTrue(bare.responseBytes() >= bare.requestBytes(),
+                "an echo answer carries the request's tensors: " + bare);
+        assertNull(bare.serverRequests(), "an echo service reports no statistics");
     }
 
     @Test
-    void sweep_inferenceService_serverStatisticsCoverExactlyTheMeasuredCalls() throws Exception {
-        Path bundle = workDir.resolve("prepared").resolve(PrepareCommand.BUNDLE_FILE);
+    void summary_sweepFiles_printsEveryFigureWithItsTarget() throws Exception {
+        Path servedJson = workDir.resolve("summary-served.json");
+        SweepReport.writeJson(List.of(step(1, 900.0, 0.8), step(64, 500.0, 0.5)), servedJson);
+        Path echoJson = workDir.resolve("summary-echo.json");
+        SweepReport.writeJson(List.of(step(1, 1500.0, null), step(64, 400.0, null)), echoJson);
+        StringWriter out = new StringWriter();
 
-        StepResult step = sweep(inference.target(), "inference.json",
-                List.of("--bundle", bundle.toString()));
+        CommandLine command = new CommandLine(new SummaryCommand());
+        command.setOut(new PrintWriter(out));
+        int exit = command.execute("--served", servedJson.toString(),
+                "--echo", echoJson.toString());
 
-        assertSane(step);
-        assertEquals(step.requests(), step.serverRequests(),
-                "the statistics delta counts the measured calls, no warm-up call");
-        assertTrue(step.serverRowsPerBatch() >= 1 && step.serverRowsPerBatch() <= 4,
-                "rows per engine call at concurrency 4: " + step.serverRowsPerBatch());
-        assertTrue(step.serverComputeMicros() > 0, "compute " + step.serverComputeMicros());
-        assertTrue(step.serverQueueMicros() >= 0, "queue " + step.serverQueueMicros());
-        assertTrue(step.serverMicrosPerBatch() > 0);
-        assertNotNull(step.computeRatio(), "in-process baseline compared");
-        assertTrue(step.computeRatio() > 0, "ratio " + step.computeRatio());
+        assertEquals(0, exit);
+        String printed = out.toString();
+        assertTrue(printed.contains("throughput at concurrency 64 over echo (500 / 400 req/s)"),
+                printed);
+        assertTrue(printed.matches("(?s).*over echo.*1\\.25 x +MET.*"), printed);
+        assertTrue(printed.matches("(?s).*p99 at concurrency 1 +900\\.00 us +MET.*"), printed);
+        assertTrue(printed.matches("(?s).*concurrency 64 \\(.*0\\.50 x +MISS.*"), printed);
     }
 
-    private static StepResult sweep(String target, String jsonName, List<String> extra) {
-        Path json = workDir.resolve(jsonName);
-        Path vectors = workDir.resolve("prepared").resolve(PrepareCommand.VECTORS_FILE);
-        List<String> args = new ArrayList<>(List.of("--target", target,
-                "--model", MODEL, "--vectors", vectors.toString(), "--concurrency", "4",
-                "--warm-up-millis", "300", "--duration-millis", "1000",
-                "--json", json.toString()));
-        args.addAll(extra);
+    private static StepResult step(int concurrency, double value, Double computeRatio) {
+        Double server = computeRatio == null ? null : 100.0;
+        Double inProcess = computeRatio == null ? null : 100.0 * computeRatio;
+        return new StepResult(concurrency, 1, 100, 0, "", 1.0, value, value / 2, value / 2,
+                value / 2, value, value, 68, 49, null, null, null, 2.0, server, inProcess,
+                null);
+    }
 
-        int exit = new CommandLine(new SweepCommand()).execute(args.toArray(String[]::new));
-
-        assertEquals(0, exit, "sweep against " + target + " failed");
+    private static StepResult onlyStep(Path json) {
         List<StepResult> steps = SweepReport.readJson(json);
-        assertEquals(1, steps.size());
+        assertEquals(1, steps.size(), "steps in " + json);
         return steps.get(0);
     }
 
