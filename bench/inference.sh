@@ -105,12 +105,12 @@ sweep=(--model flights-bench --vectors "$out/vectors.csv" --bundle "$out/bundle.
 "${loadgen[@]}" sweep --target "127.0.0.1:$inference_port" "${sweep[@]}" \
   --concurrency "$concurrency" \
   --baseline-target "127.0.0.1:$echo_port" --baseline-title "bare grpc-java echo service" \
-  --baseline-json "$out/echo.json" \
+  --baseline-json "$out/echo.json" --target-pid "$inference_pid" --baseline-pid "$echo_pid" \
   --title "inference-svc, flights GBDT, dynamic batching (defaults)" \
   --json "$out/served.json" --csv "$out/served.csv" | tee "$out/served.txt"
 echo
 "${loadgen[@]}" sweep --target "127.0.0.1:$unbatched_port" "${sweep[@]}" \
-  --concurrency "${concurrency##*,}" \
+  --concurrency "${concurrency##*,}" --target-pid "$unbatched_pid" \
   --title "inference-svc, flights GBDT, max batch size 1" \
   --json "$out/unbatched.json" --csv "$out/unbatched.csv" | tee "$out/unbatched.txt"
 echo

@@ -21,6 +21,7 @@ package io.mlmesh.loadgen;
  * @param serverComputeMicros mean engine time per request (its batch's call)
  * @param serverRowsPerBatch mean rows per engine call
  * @param serverMicrosPerBatch mean engine time per call
+ * @param serverCpuMicrosPerRequest CPU time the server process used per answered request
  * @param inProcessMicrosPerBatch the same batch sizes predicted in this process, no RPC
  * @param baselineRequestsPerSecond another target's throughput at this concurrency, from the
  *     baseline file
@@ -45,6 +46,7 @@ record StepResult(
         Double serverComputeMicros,
         Double serverRowsPerBatch,
         Double serverMicrosPerBatch,
+        Double serverCpuMicrosPerRequest,
         Double inProcessMicrosPerBatch,
         Double baselineRequestsPerSecond) {
 
@@ -67,6 +69,6 @@ record StepResult(
                 requestsPerSecond, p50Micros, p90Micros, p95Micros, p99Micros, maxMicros,
                 requestBytes, responseBytes, serverRequests, serverQueueMicros,
                 serverComputeMicros, serverRowsPerBatch, serverMicrosPerBatch,
-                inProcessMicrosPerBatch, baselineThroughput);
+                serverCpuMicrosPerRequest, inProcessMicrosPerBatch, baselineThroughput);
     }
 }

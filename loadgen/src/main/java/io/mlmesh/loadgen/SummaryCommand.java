@@ -67,6 +67,17 @@ final class SummaryCommand implements Callable<Integer> {
                     model.get().requestsPerSecond(), bare.get().requestsPerSecond()),
                     ratio, "x", ratio >= 0.8, "at least 0.8 x");
         }
+        if (model.isPresent() && bare.isPresent()
+                && model.get().serverCpuMicrosPerRequest() != null
+                && bare.get().serverCpuMicrosPerRequest() != null) {
+            double ratio = bare.get().serverCpuMicrosPerRequest()
+                    / model.get().serverCpuMicrosPerRequest();
+            verdict(String.format(Locale.ROOT, "echo CPU over server CPU per request at"
+                    + " concurrency %d (%.0f / %.0f us)", throughputConcurrency,
+                    bare.get().serverCpuMicrosPerRequest(),
+                    model.get().serverCpuMicrosPerRequest()),
+                    ratio, "x", ratio >= 0.8, "at least 0.8 x, the CPU-bound throughput ratio");
+        }
     }
 
     private void batchingGain(List<StepResult> servedSteps, List<StepResult> unbatchedSteps) {

@@ -39,20 +39,23 @@ final class Sweep {
     private final int batchRows;
     private final int requestBytes;
     private final Optional<InProcessBaseline> inProcess;
+    private final Optional<Long> serverPid;
 
     /**
      * @param channels the load's channels; the first also asks for statistics
      * @param requests the requests sent in turn
      * @param inProcess the in-process predict to compare batches with, when the model has one
+     * @param serverPid the server's process on this machine, to read its CPU time
      */
     Sweep(List<? extends Channel> channels, List<ModelInferRequest> requests,
-            Settings settings, Optional<InProcessBaseline> inProcess) {
+            Settings settings, Optional<InProcessBaseline> inProcess, Optional<Long> serverPid) {
         this.statisticsChannel = channels.get(0);
         this.loop = new ClosedLoop(channels, requests);
         this.settings = settings;
         this.batchRows = (int) requests.get(0).getInputs(0).getShape(0);
         this.requestBytes = requests.get(0).getSerializedSize();
         this.inProcess = inProcess;
+        this.serverPid = serverPid;
     }
 
     List<StepResult> run() throws InterruptedException {
@@ -90,11 +93,15 @@ final class Sweep {
         }
 
         Optional<ServerStatistics> before = statistics();
+        Optional<Long> cpuBeforeNanos = serverPid.map(ProcessCpu::nanos);
         ClosedLoop.Outcome outcome = loop.run(concurrency, settings.duration(),
                 settings.requestsPerStep());
+        Optional<Double> cpuMicrosPerRequest = cpuBeforeNanos.map(beforeNanos ->
+                (ProcessCpu.nanos(serverPid.get()) - beforeNanos) / 1000.0
+                        / outcome.succeeded());
         Optional<ServerStatistics> server = statistics()
                 .flatMap(after -> before.map(after::minus));
-        StepResult result = resultOf(concurrency, outcome, server);
+        StepResult result = resultOf(concurrency, outcome, server, cpuMicrosPerRequest);
         LOG.log(System.Logger.Level.INFO, "step done concurrency={0} requests={1} failures={2}"
                 + " requestsPerSecond={3}", concurrency, result.requests(), result.failures(),
                 Math.round(result.requestsPerSecond()));
@@ -106,7 +113,7 @@ final class Sweep {
     }
 
     private StepResult resultOf(int concurrency, ClosedLoop.Outcome outcome,
-            Optional<ServerStatistics> server) {
+            Optional<ServerStatistics> server, Optional<Double> cpuMicrosPerRequest) {
         Histogram latency = outcome.latencyNanos();
         double seconds = outcome.elapsedNanos() / 1e9;
         Double inProcessMicros = server.flatMap(delta -> inProcess
@@ -125,7 +132,7 @@ final class Sweep {
                 server.map(ServerStatistics::computeMicrosPerRequest).orElse(null),
                 server.map(ServerStatistics::rowsPerExecution).orElse(null),
                 server.map(Sweep::microsPerBatch).orElse(null),
-                inProcessMicros, null);
+                cpuMicrosPerRequest.orElse(null), inProcessMicros, null);
     }
 
     private static double micros(Histogram latency, double percentile) {

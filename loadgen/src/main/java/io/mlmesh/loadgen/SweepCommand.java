@@ -67,6 +67,13 @@ final class SweepCommand implements Callable<Integer> {
             + " step: each step shows the target's throughput over the baseline's")
     String baselineTarget;
 
+    @Option(names = "--target-pid", description = "the target's process id, when it runs on"
+            + " this machine: reports its CPU time per request")
+    Long targetPid;
+
+    @Option(names = "--baseline-pid", description = "the baseline's process id, likewise")
+    Long baselinePid;
+
     @Option(names = "--baseline-title", defaultValue = "baseline",
             description = "the baseline table's first line")
     String baselineTitle;
@@ -133,12 +140,13 @@ final class SweepCommand implements Callable<Integer> {
         List<ManagedChannel> baselineChannels = baselineTarget == null ? List.of()
                 : channelsTo(baselineTarget);
         try {
-            Sweep sweep = new Sweep(channels, requests, settings, inProcess);
+            Sweep sweep = new Sweep(channels, requests, settings, inProcess,
+                    Optional.ofNullable(targetPid));
             if (baselineTarget == null) {
                 return new Sweep.Interleaved(sweep.run(), List.of());
             }
             return sweep.runInterleavedWith(new Sweep(baselineChannels, requests, settings,
-                    Optional.empty()));
+                    Optional.empty(), Optional.ofNullable(baselinePid)));
         } finally {
             Targets.close(channels);
             Targets.close(baselineChannels);

@@ -22,7 +22,7 @@ final class SweepReport {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final String[] COLUMNS = {"concurrency", "req/s", "p50_us", "p90_us",
         "p95_us", "p99_us", "failed", "queue_us", "compute_us", "rows/batch", "batch_us",
-        "inproc_batch_us", "inproc/server", "x_baseline"};
+        "cpu_us/req", "inproc_batch_us", "inproc/server", "x_baseline"};
 
     private SweepReport() {
     }
@@ -94,6 +94,7 @@ final class SweepReport {
                 number(step.serverComputeMicros(), 1, missing),
                 number(step.serverRowsPerBatch(), 2, missing),
                 number(step.serverMicrosPerBatch(), 1, missing),
+                number(step.serverCpuMicrosPerRequest(), 0, missing),
                 number(step.inProcessMicrosPerBatch(), 1, missing),
                 number(step.computeRatio(), 2, missing),
                 number(step.baselineRatio(), 2, missing));

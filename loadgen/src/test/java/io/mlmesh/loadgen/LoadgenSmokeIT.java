@@ -81,7 +81,9 @@ class LoadgenSmokeIT {
                 "--vectors", prepared.resolve(PrepareCommand.VECTORS_FILE).toString(),
                 "--bundle", prepared.resolve(PrepareCommand.BUNDLE_FILE).toString(),
                 "--concurrency", "4", "--warm-up-millis", "300", "--duration-millis", "1000",
-                "--json", servedJson.toString(), "--baseline-json", echoJson.toString());
+                "--json", servedJson.toString(), "--baseline-json", echoJson.toString(),
+                "--target-pid", Long.toString(inference.pid()),
+                "--baseline-pid", Long.toString(ProcessHandle.current().pid()));
 
         assertEquals(0, exit, "sweep failed");
         StepResult served = onlyStep(servedJson);
@@ -96,6 +98,8 @@ class LoadgenSmokeIT {
         assertTrue(served.serverComputeMicros() > 0, "compute " + served.serverComputeMicros());
         assertTrue(served.serverQueueMicros() >= 0, "queue " + served.serverQueueMicros());
         assertTrue(served.serverMicrosPerBatch() > 0);
+        assertTrue(served.serverCpuMicrosPerRequest() >= 0, "server CPU per request");
+        assertTrue(bare.serverCpuMicrosPerRequest() >= 0, "echo CPU per request");
         assertNotNull(served.computeRatio(), "in-process baseline compared");
         assertTrue(served.computeRatio() > 0, "ratio " + served.computeRatio());
         assertTrue(bare.responseBytes() >= bare.requestBytes(),
@@ -129,7 +133,7 @@ class LoadgenSmokeIT {
         Double server = computeRatio == null ? null : 100.0;
         Double inProcess = computeRatio == null ? null : 100.0 * computeRatio;
         return new StepResult(concurrency, 1, 100, 0, "", 1.0, value, value / 2, value / 2,
-                value / 2, value, value, 68, 49, null, null, null, 2.0, server, inProcess,
+                value / 2, value, value, 68, 49, null, null, null, 2.0, server, null, inProcess,
                 null);
     }
 

@@ -65,6 +65,10 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Waits until the process answers gRPC health with SERVING. */
     void awaitServing(Duration timeout) throws InterruptedException {
         ManagedChannel channel = Targets.open(target());
