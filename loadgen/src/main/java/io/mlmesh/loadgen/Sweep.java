@@ -96,16 +96,24 @@ final class Sweep {
         Optional<Long> cpuBeforeNanos = serverPid.map(ProcessCpu::nanos);
         ClosedLoop.Outcome outcome = loop.run(concurrency, settings.duration(),
                 settings.requestsPerStep());
-        Optional<Double> cpuMicrosPerRequest = cpuBeforeNanos.map(beforeNanos ->
-                (ProcessCpu.nanos(serverPid.get()) - beforeNanos) / 1000.0
-                        / outcome.succeeded());
+        Optional<Double> cpuMicrosPerRequest = cpuBeforeNanos
+                .map(beforeNanos -> cpuMicrosPerRequest(beforeNanos, outcome.succeeded()));
         Optional<ServerStatistics> server = statistics()
                 .flatMap(after -> before.map(after::minus));
         StepResult result = resultOf(concurrency, outcome, server, cpuMicrosPerRequest);
         LOG.log(System.Logger.Level.INFO, "step done concurrency={0} requests={1} failures={2}"
-                + " requestsPerSecond={3}", concurrency, result.requests(), result.failures(),
-                Math.round(result.requestsPerSecond()));
+                + " requestsPerSecond={3}", Integer.toString(concurrency),
+                Long.toString(result.requests()), Long.toString(result.failures()),
+                Long.toString(Math.round(result.requestsPerSecond())));
         return result;
+    }
+
+    /** The server's CPU time since {@code beforeNanos} per answered call; NaN with none. */
+    private double cpuMicrosPerRequest(long beforeNanos, long answered) {
+        if (answered == 0) {
+            return Double.NaN;
+        }
+        return (ProcessCpu.nanos(serverPid.get()) - beforeNanos) / 1000.0 / answered;
     }
 
     private Optional<ServerStatistics> statistics() {
