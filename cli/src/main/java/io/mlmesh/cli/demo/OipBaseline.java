@@ -1,11 +1,8 @@
 package io.mlmesh.cli.demo;
 
-import com.google.protobuf.ByteString;
+import io.mlmesh.client.ModelInferRows;
 import io.mlmesh.oip.GRPCInferenceServiceGrpc;
-import io.mlmesh.oip.ModelInferRequest;
 import io.mlmesh.oip.ModelInferResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +40,11 @@ final class OipBaseline {
             ConcurrentCalls.run(callers, concurrency, vectors.length, i -> {
                 long callNanos = System.nanoTime();
                 ModelInferResponse response = oip.withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .modelInfer(requestFor(vectors[i]));
+                        .modelInfer(ModelInferRows.request(FlightsDemo.MODEL, "", vectors[i], 1,
+                                vectors[i].length));
                 latency.recordValue(Math.min(HIGHEST_MICROS,
                         (System.nanoTime() - callNanos) / 1000));
-                if (probabilityOf(response) != (float) predictScores[i]) {
+                if (ModelInferRows.firstOutput(response) != (float) predictScores[i]) {
                     mismatches.incrementAndGet();
                 }
             }, "ModelInfer");
@@ -57,30 +55,4 @@ final class OipBaseline {
         return new Outcome(vectors.length, mismatches.get(), latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(99), vectors.length / seconds);
     }
-
-    private static ModelInferRequest requestFor(float[] vector) {
-        ByteBuffer raw = ByteBuffer.allocate(vector.length * Float.BYTES)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        for (float value : vector) {
-            raw.putFloat(value);
-        }
-        return ModelInferRequest.newBuilder()
-                .setModelName(FlightsDemo.MODEL)
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("input")
-                        .setDatatype("FP32")
-                        .addShape(1)
-                        .addShape(vector.length))
-                .addRawInputContents(ByteString.copyFrom(raw.flip()))
-                .build();
-    }
-
-    private static float probabilityOf(ModelInferResponse response) {
-        if (response.getRawOutputContentsCount() > 0) {
-            return response.getRawOutputContents(0).asReadOnlyByteBuffer()
-                    .order(ByteOrder.LITTLE_ENDIAN).getFloat(0);
-        }
-        return response.getOutputs(0).getContents().getFp32Contents(0);
-    }
-
 }
