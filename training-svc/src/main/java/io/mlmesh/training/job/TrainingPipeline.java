@@ -12,6 +12,7 @@ import io.mlmesh.training.data.TrainingSetReader;
 import io.mlmesh.training.registry.ModelRegistrar;
 import io.mlmesh.training.registry.VersionMetadata;
 import io.mlmesh.training.registry.VersionRequests;
+import io.mlmesh.training.v1.DataPreparation;
 import io.mlmesh.training.v1.DatasetSummary;
 import io.mlmesh.training.v1.EvaluationSpec;
 import io.mlmesh.training.v1.FairnessReport;
@@ -19,6 +20,7 @@ import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.JobState;
+import io.mlmesh.training.v1.MetricPoint;
 import io.mlmesh.training.v1.Progress;
 import io.mlmesh.training.xgboost.TrainedModel;
 import io.mlmesh.training.xgboost.XgboostParams;
@@ -74,15 +76,16 @@ public class TrainingPipeline {
 
         PreparedData data = prepare(job.getId(), spec, label, cancelCheck);
         cancelCheck.run();
-        TrainedModel model = train(job.getId(), spec, data, cancelCheck);
+        Map<String, String> params = RunRecords.trainedParams(spec, data.positiveWeight());
+        TrainedModel model = train(job.getId(), params, data, cancelCheck);
         Map<String, Double> metrics = evaluate(job.getId(), spec, data, model);
         cancelCheck.run();
         if (spec.getRegister()) {
             register(job.getId(), new VersionMetadata(spec.getModelName(), job.getId(),
-                    spec.getDescription(), spec.getParamsMap(), metrics, data.train(),
-                    data.test()),
+                    spec.getDescription(), params, metrics, data.train(), data.test()),
+                    RunRecords.versionTags(spec, job.getId(), data.positiveWeight()),
                     VersionRequests.bundle(data.vectorizer(), spec.getTrain(), data.train(),
-                            label, spec.getParamsMap(), model.modelBytes()));
+                            label, params, model.modelBytes()));
         }
     }
 
@@ -91,19 +94,36 @@ public class TrainingPipeline {
         enter(jobId, JobState.JOB_STATE_LOADING_DATA);
         long startNanos = System.nanoTime();
         List<FeatureTransform> transforms = SpecMapping.transforms(spec);
-        TrainingSet train = reader.read("train", spec.getTrain());
-        cancelCheck.run();
-        TrainingSet test = reader.read("test", spec.getTest());
+        TrainingSet[] sets = readSets(spec, label, cancelCheck);
+        TrainingSet train = sets[0];
+        TrainingSet test = sets[1];
         checkUsable(train, test, transforms, label);
         checkGroupingColumns(spec, test, label);
         FeatureVectorizer vectorizer = fit(transforms, train);
-        PreparedData data = new PreparedData(train, test, vectorizer,
-                MatrixBuilder.build(train, vectorizer, label),
-                MatrixBuilder.build(test, vectorizer, label));
-        LOG.infof("job=%s data loaded train_rows=%d test_rows=%d width=%d load_millis=%d",
-                jobId, data.trainMatrix().rows(), data.testMatrix().rows(), vectorizer.width(),
-                (System.nanoTime() - startNanos) / 1_000_000);
+        FeatureMatrix allTrainRows = MatrixBuilder.build(train, vectorizer, label);
+        FeatureMatrix trainMatrix = DataSplits.sample(spec.getImbalance(), allTrainRows);
+        double positiveWeight = DataSplits.positiveWeight(spec.getImbalance(), trainMatrix);
+        PreparedData data = new PreparedData(train, test, vectorizer, trainMatrix,
+                MatrixBuilder.build(test, vectorizer, label), positiveWeight);
+
+        DataPreparation preparation = DataSplits.record(allTrainRows, trainMatrix,
+                positiveWeight, vectorizer.featureNames());
+        store.update(jobId, current -> RunRecords.withData(current, preparation, train, test));
+        LOG.infof("job=%s data loaded split=%s train_rows=%d test_rows=%d width=%d"
+                + " positive_weight=%.4f load_millis=%d", jobId, spec.getSplit().getKind().name(),
+                data.trainMatrix().rows(), data.testMatrix().rows(), vectorizer.width(),
+                positiveWeight, (System.nanoTime() - startNanos) / 1_000_000);
         return data;
+    }
+
+    /** The train and test sets: two requests, or test rows cut from the train request's. */
+    private TrainingSet[] readSets(JobSpec spec, LabelRule label, Runnable cancelCheck) {
+        TrainingSet train = reader.read("train", spec.getTrain());
+        cancelCheck.run();
+        if (DataSplits.cutsTestFromTrain(spec.getSplit())) {
+            return DataSplits.split(spec.getSplit(), train, label);
+        }
+        return new TrainingSet[] {train, reader.read("test", spec.getTest())};
     }
 
     private Map<String, Double> evaluate(String jobId, JobSpec spec, PreparedData data,
@@ -180,13 +200,15 @@ public class TrainingPipeline {
         return String.format(Locale.ROOT, "%.4f", value);
     }
 
-    private TrainedModel train(String jobId, JobSpec spec, PreparedData data,
-            Runnable cancelCheck) throws XGBoostError {
+    private TrainedModel train(String jobId, Map<String, String> trainedParams,
+            PreparedData data, Runnable cancelCheck) throws XGBoostError {
         enter(jobId, JobState.JOB_STATE_TRAINING);
         long startNanos = System.nanoTime();
-        XgboostParams params = new XgboostParams(spec.getParamsMap());
+        XgboostParams params = new XgboostParams(trainedParams);
+        List<MetricPoint> history = new ArrayList<>();
         TrainedModel model = trainer.train(data.trainMatrix(), data.testMatrix(), params,
                 (round, totalRounds, trainLoss, validationLoss) -> {
+                    history.addAll(RunRecords.roundLosses(round, trainLoss, validationLoss));
                     store.update(jobId, current -> current.toBuilder()
                             .setProgress(Progress.newBuilder()
                                     .setStep(round)
@@ -196,21 +218,23 @@ public class TrainingPipeline {
                             .build());
                     cancelCheck.run();
                 });
+        store.update(jobId, current -> current.toBuilder().addAllMetricHistory(history).build());
         LOG.infof("job=%s trained rounds=%d train_millis=%d model_bytes=%d", jobId,
                 params.numRounds(), (System.nanoTime() - startNanos) / 1_000_000,
                 model.modelBytes().length);
         return model;
     }
 
-    private void register(String jobId, VersionMetadata metadata,
+    private void register(String jobId, VersionMetadata metadata, Map<String, String> tags,
             ModelBundle bundle) throws InterruptedException {
         enter(jobId, JobState.JOB_STATE_REGISTERING);
         byte[] artifact = bundle.toBytes();
-        ModelVersion version = registrar.register(
-                VersionRequests.header(metadata, artifact), artifact);
+        ModelVersion version = registrar.register(VersionRequests.header(metadata, artifact)
+                .toBuilder().putAllTags(tags).build(), artifact);
         store.update(jobId, current -> current.toBuilder()
                 .setRegisteredModel(version.getModel())
                 .setRegisteredVersion(version.getVersion())
+                .addArtifacts(RunRecords.bundleArtifact(version, artifact))
                 .build());
         LOG.infof("job=%s registered model=%s version=%d artifact_bytes=%d", jobId,
                 version.getModel(), version.getVersion(), artifact.length);
@@ -265,8 +289,12 @@ public class TrainingPipeline {
         store.update(jobId, current -> current.toBuilder().setState(state).build());
     }
 
-    /** The two data sets, the fitted vectorizer and the matrices it made. */
+    /**
+     * The two data sets, the fitted vectorizer, the matrices it made (the train matrix after
+     * down-sampling) and the positive class's weight.
+     */
     private record PreparedData(TrainingSet train, TrainingSet test,
-            FeatureVectorizer vectorizer, FeatureMatrix trainMatrix, FeatureMatrix testMatrix) {
+            FeatureVectorizer vectorizer, FeatureMatrix trainMatrix, FeatureMatrix testMatrix,
+            double positiveWeight) {
     }
 }
