@@ -46,19 +46,26 @@ public final class JobSpecValidator {
         checkRequest("spec.train", spec.hasTrain(), spec.getTrain());
         checkSplit(spec);
         checkImbalance(spec.getImbalance());
+        if (spec.hasTuning()) {
+            TuningSpecs.check(spec.getTuning());
+        }
         checkLabel(spec);
         checkTransforms("spec.transforms", spec.getTransformsList());
         checkFamily(spec.getFamily());
         checkEvaluation(spec.getEvaluation());
         checkFairness(spec);
 
-        return spec.toBuilder()
+        JobSpec accepted = spec.toBuilder()
                 .clearParams()
                 .putAllParams(paramsWithDefaults(spec).sorted())
                 .setEvaluation(evaluationWithDefaults(spec.getEvaluation()))
                 .setSplit(splitWithDefaults(spec.getSplit()))
                 .setImbalance(imbalanceWithDefaults(spec.getImbalance()))
                 .build();
+        return spec.hasTuning()
+                ? accepted.toBuilder().setTuning(TuningSpecs.withDefaults(spec.getTuning()))
+                        .build()
+                : accepted;
     }
 
     /** A time split reads two requests; a random or stratified one cuts its test rows. */

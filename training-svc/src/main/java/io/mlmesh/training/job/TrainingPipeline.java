@@ -22,6 +22,7 @@ import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.JobState;
 import io.mlmesh.training.v1.MetricPoint;
 import io.mlmesh.training.v1.Progress;
+import io.mlmesh.training.v1.TuningResult;
 import io.mlmesh.training.xgboost.TrainedModel;
 import io.mlmesh.training.xgboost.XgboostParams;
 import io.mlmesh.training.xgboost.XgboostTrainer;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.jboss.logging.Logger;
@@ -55,12 +57,14 @@ public class TrainingPipeline {
     private final TrainingSetReader reader;
     private final XgboostTrainer trainer = new XgboostTrainer();
     private final ModelRegistrar registrar;
+    private final Tuner tuner;
 
     @Inject
     public TrainingPipeline(JobStore store, TrainingSetReader reader, ModelRegistrar registrar) {
         this.store = store;
         this.reader = reader;
         this.registrar = registrar;
+        this.tuner = new Tuner(store, trainer);
     }
 
     /**
@@ -77,6 +81,9 @@ public class TrainingPipeline {
         PreparedData data = prepare(job.getId(), spec, label, cancelCheck);
         cancelCheck.run();
         Map<String, String> params = RunRecords.trainedParams(spec, data.positiveWeight());
+        if (spec.hasTuning()) {
+            params = tune(job.getId(), params, data, cancelCheck);
+        }
         TrainedModel model = train(job.getId(), params, data, cancelCheck);
         Map<String, Double> metrics = evaluate(job.getId(), spec, data, model);
         cancelCheck.run();
@@ -200,6 +207,26 @@ public class TrainingPipeline {
         return String.format(Locale.ROOT, "%.4f", value);
     }
 
+    /** The search's best parameters over {@code baseParams}, its rounds as num_round. */
+    private Map<String, String> tune(String jobId, Map<String, String> baseParams,
+            PreparedData data, Runnable cancelCheck) throws XGBoostError {
+        enter(jobId, JobState.JOB_STATE_TRAINING);
+        long startNanos = System.nanoTime();
+        TuningResult result = tuner.tune(jobId, baseParams, data.trainMatrix(), cancelCheck);
+        if (result.getTrials() == 0) {
+            throw new JobFailedException("tuning ran no trial within max_minutes");
+        }
+        store.update(jobId, current -> current.toBuilder().setTuning(result).build());
+        LOG.infof("job=%s tuned trials=%d best_run=%s cv_log_loss=%.5f best_rounds=%d"
+                + " stopped_by=%s tune_millis=%d", jobId, result.getTrials(),
+                result.getBestRunId(), result.getBestCvLogLoss(), result.getBestRounds(),
+                result.getStoppedBy(), (System.nanoTime() - startNanos) / 1_000_000);
+        Map<String, String> tuned = new TreeMap<>(baseParams);
+        tuned.putAll(result.getBestParamsMap());
+        tuned.put(XgboostParams.NUM_ROUND, Integer.toString(result.getBestRounds()));
+        return tuned;
+    }
+
     private TrainedModel train(String jobId, Map<String, String> trainedParams,
             PreparedData data, Runnable cancelCheck) throws XGBoostError {
         enter(jobId, JobState.JOB_STATE_TRAINING);
@@ -218,7 +245,9 @@ public class TrainingPipeline {
                             .build());
                     cancelCheck.run();
                 });
-        store.update(jobId, current -> current.toBuilder().addAllMetricHistory(history).build());
+        // The history lands with the move to EVALUATING: one event, no repeated last round.
+        store.update(jobId, current -> current.toBuilder().addAllMetricHistory(history)
+                .setState(JobState.JOB_STATE_EVALUATING).build());
         LOG.infof("job=%s trained rounds=%d train_millis=%d model_bytes=%d", jobId,
                 params.numRounds(), (System.nanoTime() - startNanos) / 1_000_000,
                 model.modelBytes().length);

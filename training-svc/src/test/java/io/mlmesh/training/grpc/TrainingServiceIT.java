@@ -27,6 +27,7 @@ import io.mlmesh.training.FlightsCsv;
 import io.mlmesh.training.registry.VersionRequests;
 import io.mlmesh.training.v1.CalibrationBin;
 import io.mlmesh.training.v1.ConfusionMatrix;
+import io.mlmesh.training.v1.CrossValidationKind;
 import io.mlmesh.training.v1.DataPreparation;
 import io.mlmesh.training.v1.DiffRunsRequest;
 import io.mlmesh.training.v1.EvaluationSpec;
@@ -44,14 +45,18 @@ import io.mlmesh.training.v1.JobState;
 import io.mlmesh.training.v1.LabelSpec;
 import io.mlmesh.training.v1.ListJobsRequest;
 import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.ParamSearchSpace;
 import io.mlmesh.training.v1.RunArtifact;
 import io.mlmesh.training.v1.RunDiff;
+import io.mlmesh.training.v1.SearchKind;
 import io.mlmesh.training.v1.SliceMetrics;
 import io.mlmesh.training.v1.SplitKind;
 import io.mlmesh.training.v1.SplitSpec;
 import io.mlmesh.training.v1.SubmitJobRequest;
 import io.mlmesh.training.v1.TrainingGrpc;
 import io.mlmesh.training.v1.TransformKind;
+import io.mlmesh.training.v1.TuningResult;
+import io.mlmesh.training.v1.TuningSpec;
 import io.mlmesh.training.v1.ValueDiff;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -443,6 +448,50 @@ class TrainingServiceIT {
                 () -> training.diffRuns(DiffRunsRequest.newBuilder().setRunA(first.getId())
                         .setRunB("run-none").build()));
         assertEquals(Status.Code.NOT_FOUND, unknownRun.getStatus().getCode());
+    }
+
+    @Test
+    void submitJob_gridSearchTimeSeriesCv_trialsAreChildRunsAndBestTrainsTheModel() {
+        JobSpec spec = spec("flights-tuned", 60).toBuilder()
+                .setRegister(false)
+                .setTuning(TuningSpec.newBuilder()
+                        .setSearch(SearchKind.SEARCH_KIND_GRID)
+                        .addSpace(ParamSearchSpace.newBuilder().setName("max_depth")
+                                .addValues("2").addValues("6"))
+                        .addSpace(ParamSearchSpace.newBuilder().setName("eta").addValues("0.3")
+                                .addValues("1"))
+                        .setCrossValidation(CrossValidationKind.CROSS_VALIDATION_KIND_TIME_SERIES)
+                        .setFolds(2)
+                        .setMaxTrials(3)
+                        .setEarlyStoppingRounds(4))
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, job.getState(), job.getError());
+        TuningResult tuning = job.getTuning();
+        assertEquals(3, tuning.getTrials());
+        assertEquals("max_trials", tuning.getStoppedBy());
+        List<Job> trials = training.listJobs(ListJobsRequest.newBuilder()
+                .setParentRunId(job.getId()).build()).getJobsList();
+        assertEquals(3, trials.size());
+        Job best = trials.stream().min(Comparator.comparingDouble(
+                trial -> trial.getMetricsOrThrow("cv_log_loss"))).orElseThrow();
+        assertEquals(best.getId(), tuning.getBestRunId());
+        assertEquals(best.getMetricsOrThrow("cv_log_loss"), tuning.getBestCvLogLoss(), 0.0);
+        assertEquals(best.getSpec().getParamsOrThrow("max_depth"),
+                tuning.getBestParamsOrThrow("max_depth"));
+        assertEquals(List.of("1", "2", "3"), trials.stream()
+                .map(trial -> trial.getTagsOrThrow("trial")).toList());
+        for (Job trial : trials) {
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, trial.getState());
+            assertTrue(trial.getMetricHistoryList().stream().anyMatch(
+                    point -> point.getName().equals("validation_loss_fold_2")), trial.getId());
+            assertTrue(trial.getMetricsOrThrow("best_rounds") < 60,
+                    "early stopped: " + trial.getMetricsMap());
+        }
+        assertEquals(tuning.getBestRounds(), job.getProgress().getTotalSteps());
+        assertTrue(job.getMetricsOrThrow("auc") > 0.6, job.getMetricsMap().toString());
     }
 
     private static long marchMicros() {
