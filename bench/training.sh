@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Idle OpenMP threads must sleep, not spin, on shared cores (as every mlmesh service sets).
+export OMP_WAIT_POLICY=PASSIVE
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 BENCH_DIR="$out" BENCH_TRAIN_ROWS="${1:-200000}" BENCH_TEST_ROWS="${2:-50000}" \

@@ -41,9 +41,14 @@ import org.jboss.logging.Logger;
  * The steps of one XGBoost job (trees or logistic regression), from data to a registered
  * version: LOADING_DATA, TRAINING, EVALUATING and, when asked, REGISTERING. Each step records
  * its state, and what it learned, in the job store; the runner owns the job's start and end.
- * Evaluation records the test metrics, confusion matrix, calibration deciles, slices, SHAP
- * importance and, when the spec names a sensitive attribute, group fairness; a fairness limit
- * the model breaks fails the job after evaluation, before registration.
+ * Loading applies the spec's split (test rows cut from the train request, random or stratified,
+ * before any transform is fitted) and class-imbalance handling (down-sampling of the train
+ * matrix, or the positive class's weight); with a tuning spec, training is preceded by a
+ * cross-validated search whose trials are child runs ({@link Tuner}). Evaluation records the
+ * test metrics, confusion matrix, calibration deciles, slices, SHAP importance and, when the
+ * spec names a sensitive attribute, group fairness; a fairness limit the model breaks fails the
+ * job after evaluation, before registration. What a run records besides its state (loss
+ * history, data versions, artifacts, registry tags) is built by {@link RunRecords}.
  *
  * <p>Runs on the job runner's single thread. The cancel check is called between steps and after
  * every boosting round.

@@ -51,6 +51,12 @@ class TrainingBenchmark {
             new FeatureTransform("origin", TransformKind.CATEGORY_INDEX, "origin"),
             new FeatureTransform("destination", TransformKind.CATEGORY_INDEX, "destination"));
 
+    /**
+     * Training time is measured like Python's: building the matrices and boosting with a train
+     * and a validation watch per round ({@code trainEarlyStopped} with a patience that never
+     * stops early). A job's {@code train} also scores the test rows and computes their SHAP
+     * values; that is timed once, apart.
+     */
     @Test
     void run() throws Exception {
         Path out = Path.of(System.getenv("BENCH_DIR"));
@@ -63,14 +69,18 @@ class TrainingBenchmark {
         write(out, "test", testMatrix);
 
         XgboostTrainer trainer = new XgboostTrainer();
+        XgboostParams treeParams = XgboostParams.withDefaults(TREE_PARAMS);
         double[] treeSeconds = new double[REPEATS];
-        TrainedModel trees = null;
         for (int i = 0; i < REPEATS; i++) {
             long start = System.nanoTime();
-            trees = trainer.train(trainMatrix, testMatrix, XgboostParams.withDefaults(
-                    TREE_PARAMS), (round, total, trainLoss, validationLoss) -> { });
+            trainer.trainEarlyStopped(trainMatrix, testMatrix, treeParams,
+                    treeParams.numRounds(), (round, total, trainLoss, validationLoss) -> { });
             treeSeconds[i] = (System.nanoTime() - start) / 1e9;
         }
+        long jobStart = System.nanoTime();
+        TrainedModel trees = trainer.train(trainMatrix, testMatrix, treeParams,
+                (round, total, trainLoss, validationLoss) -> { });
+        double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
         TrainedModel linear = trainer.train(trainMatrix, testMatrix, XgboostParams.withDefaults(
                 XgboostParams.LINEAR_DEFAULTS, Map.of()), (round, total, trainLoss,
                         validationLoss) -> { });
@@ -79,11 +89,12 @@ class TrainingBenchmark {
         String json = String.format(Locale.ROOT, "{\"train_rows\": %d, \"test_rows\": %d,"
                 + " \"inputs\": %s, \"mlmesh_xgboost_auc\": %.6f,"
                 + " \"mlmesh_logistic_regression_auc\": %.6f,"
-                + " \"mlmesh_xgboost_train_seconds\": %s}%n", trainMatrix.rows(),
-                testMatrix.rows(), quoted(vectorizer.featureNames()),
+                + " \"mlmesh_xgboost_train_seconds\": %s,"
+                + " \"mlmesh_xgboost_with_scoring_and_shap_seconds\": %.3f}%n",
+                trainMatrix.rows(), testMatrix.rows(), quoted(vectorizer.featureNames()),
                 BinaryMetrics.auc(trees.testScores(), testMatrix.intLabels()),
                 BinaryMetrics.auc(linear.testScores(), testMatrix.intLabels()),
-                Arrays.toString(treeSeconds));
+                Arrays.toString(treeSeconds), jobSeconds);
         Files.writeString(out.resolve("mlmesh.json"), json);
     }
 
@@ -113,9 +124,9 @@ class TrainingBenchmark {
 
     private static List<Flight> read(String where, int rows) throws SQLException {
         Path parquet = SharedDatasets.file("flights/flights-3m.parquet");
-        String sql = "SELECT epoch_us(date::TIMESTAMP) AS micros, delay, distance, origin,"
-                + " destination FROM read_parquet('" + parquet + "') WHERE " + where
-                + " USING SAMPLE reservoir(" + rows + " ROWS) REPEATABLE (42)";
+        String sql = "SELECT * FROM (SELECT epoch_us(date::TIMESTAMP) AS micros, delay,"
+                + " distance, origin, destination FROM read_parquet('" + parquet + "') WHERE "
+                + where + ") USING SAMPLE reservoir(" + rows + " ROWS) REPEATABLE (42)";
         List<Flight> flights = new ArrayList<>();
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
                 Statement statement = duckdb.createStatement();
