@@ -74,6 +74,9 @@ def main():
     print(f"| Python xgboost, same parameters | {xgb_auc:.4f} | {xgb_median:.2f} |")
     print(f"| scikit-learn HistGradientBoostingClassifier (100 iterations, airports"
           f" categorical) | {hgb_auc:.4f} | {hgb_seconds:.2f} (one run) |")
+    print("each run, seconds: mlmesh " + ", ".join(f"{t:.2f}" for t in
+                                                  sorted(ours["mlmesh_xgboost_train_seconds"]))
+          + "; Python xgboost " + ", ".join(f"{t:.2f}" for t in sorted(xgb_seconds)))
     print(f"ratio mlmesh / Python xgboost training time: {our_median / xgb_median:.2f}")
     print("mlmesh train + test scoring + TreeSHAP of the test rows (a job's training step):"
           f" {ours['mlmesh_xgboost_with_scoring_and_shap_seconds']:.2f} s")
