@@ -28,6 +28,9 @@ public final class JobSpecValidator {
     /** The registry's rule for model names. */
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    /** The registry's rule for tag keys: the run's tags go onto its registered version. */
+    private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_./:-]{1,250}");
+
     /** The share of rows a random or stratified split tests on when the spec gives none. */
     public static final double DEFAULT_TEST_FRACTION = 0.2;
 
@@ -46,6 +49,7 @@ public final class JobSpecValidator {
         checkRequest("spec.train", spec.hasTrain(), spec.getTrain());
         checkSplit(spec);
         checkImbalance(spec.getImbalance());
+        checkTags(spec);
         if (spec.hasTuning()) {
             TuningSpecs.check(spec.getTuning());
         }
@@ -90,6 +94,15 @@ public final class JobSpecValidator {
         if (!(fraction >= 0 && fraction < 1)) {
             throw new InvalidJobSpecException("spec.split.test_fraction",
                     "must be between 0 and 1 (exclusive), got " + fraction);
+        }
+    }
+
+    private static void checkTags(JobSpec spec) {
+        for (String key : spec.getTagsMap().keySet()) {
+            if (!TAG_KEY.matcher(key).matches()) {
+                throw new InvalidJobSpecException("spec.tags", "key '" + key + "' must be 1 to"
+                        + " 250 letters, digits, '_', '.', '/', ':' or '-'");
+            }
         }
     }
 

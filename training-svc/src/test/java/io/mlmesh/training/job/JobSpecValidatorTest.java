@@ -187,6 +187,8 @@ class JobSpecValidatorTest {
                 "spec.split.test_fraction: a time split takes its test rows from spec.test,"
                         + " got 0.3", VALID.toBuilder().setSplit(SplitSpec.newBuilder()
                         .setTestFraction(0.3)).build(),
+                "spec.tags: key 'team name' must be 1 to 250 letters, digits, '_', '.', '/',"
+                        + " ':' or '-'", VALID.toBuilder().putTags("team name", "ops").build(),
                 "spec.imbalance.majority_ratio: must be at least 1 (or 0 for 1), got 0.5",
                 VALID.toBuilder().setImbalance(ImbalanceSpec.newBuilder()
                         .setKind(ImbalanceKind.IMBALANCE_KIND_DOWNSAMPLE).setMajorityRatio(0.5))
