@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "mlmesh", mixinStandardHelpOptions = true, version = "mlmesh 0.1.0",
         description = "Runs and drives the mlmesh services on this machine.",
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class,
-            StatusCommand.class, ModelsCommand.class, FetchDataCommand.class})
+            StatusCommand.class, ModelsCommand.class, RunsCommand.class,
+            FetchDataCommand.class})
 public final class MlmeshCommand implements Runnable {
 
     @CommandLine.Spec

@@ -37,4 +37,38 @@ public record FeatureMatrix(float[] values, float[] labels, int rows, int width)
         }
         return positives / rows;
     }
+
+    /** The given rows, in the order given. */
+    public FeatureMatrix select(int[] selected) {
+        float[] selectedValues = new float[Math.multiplyExact(selected.length, width)];
+        float[] selectedLabels = new float[selected.length];
+        for (int i = 0; i < selected.length; i++) {
+            System.arraycopy(values, selected[i] * width, selectedValues, i * width, width);
+            selectedLabels[i] = labels[selected[i]];
+        }
+        return new FeatureMatrix(selectedValues, selectedLabels, selected.length, width);
+    }
+
+    /** For each input, the share of rows where it is missing (NaN); NaN for no rows. */
+    public double[] missingShares() {
+        double[] missing = new double[width];
+        for (int i = 0; i < values.length; i++) {
+            if (Float.isNaN(values[i])) {
+                missing[i % width]++;
+            }
+        }
+        for (int input = 0; input < width; input++) {
+            missing[input] /= rows;
+        }
+        return missing;
+    }
+
+    /** The number of rows labelled 1. */
+    public long positives() {
+        long positives = 0;
+        for (float label : labels) {
+            positives += label == 1f ? 1 : 0;
+        }
+        return positives;
+    }
 }

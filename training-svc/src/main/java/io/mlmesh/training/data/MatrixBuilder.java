@@ -69,6 +69,16 @@ public final class MatrixBuilder {
         return new FeatureMatrix(values, labels, rows, width);
     }
 
+    /** Every row's label, read without vectorizing: what a stratified split draws from. */
+    public static float[] labels(TrainingSet set, LabelRule label) {
+        float[] labels = new float[set.rowCount()];
+        int next = 0;
+        for (RowView row : rowsOf(set)) {
+            labels[next++] = label.labelOf(row);
+        }
+        return labels;
+    }
+
     /**
      * Each row's value of a grouping transform (a slice or a sensitive attribute), as text: the
      * text itself for a transform that reads text (no vocabulary: every value is its own

@@ -6,11 +6,14 @@ import io.mlmesh.training.job.InvalidJobSpecException;
 import io.mlmesh.training.job.JobRunner;
 import io.mlmesh.training.job.JobStore;
 import io.mlmesh.training.job.JobWatcher;
+import io.mlmesh.training.job.RunDiffs;
+import io.mlmesh.training.v1.DiffRunsRequest;
 import io.mlmesh.training.v1.GetJobRequest;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobEvent;
 import io.mlmesh.training.v1.ListJobsRequest;
 import io.mlmesh.training.v1.ListJobsResponse;
+import io.mlmesh.training.v1.RunDiff;
 import io.mlmesh.training.v1.SubmitJobRequest;
 import io.mlmesh.training.v1.TrainingGrpc;
 import io.quarkus.grpc.GrpcService;
@@ -53,7 +56,33 @@ public class TrainingGrpcService extends TrainingGrpc.TrainingImplBase {
 
     @Override
     public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
-        answer(response, () -> ListJobsResponse.newBuilder().addAllJobs(store.list()).build());
+        answer(response, () -> ListJobsResponse.newBuilder()
+                .addAllJobs(store.list().stream().filter(job -> matches(request, job)).toList())
+                .build());
+    }
+
+    @Override
+    public void diffRuns(DiffRunsRequest request, StreamObserver<RunDiff> response) {
+        answer(response, () -> RunDiffs.diff(
+                store.get(checkedRunId("run_a", request.getRunA())),
+                store.get(checkedRunId("run_b", request.getRunB()))));
+    }
+
+    /** Whether a job is under the asked parent and holds every asked tag. */
+    private static boolean matches(ListJobsRequest request, Job job) {
+        if (!request.getParentRunId().isEmpty()
+                && !request.getParentRunId().equals(job.getParentRunId())) {
+            return false;
+        }
+        return request.getTagsMap().entrySet().stream()
+                .allMatch(tag -> tag.getValue().equals(job.getTagsMap().get(tag.getKey())));
+    }
+
+    private static String checkedRunId(String field, String runId) {
+        if (runId.isBlank()) {
+            throw new InvalidJobSpecException(field, "is empty");
+        }
+        return runId;
     }
 
     @Override

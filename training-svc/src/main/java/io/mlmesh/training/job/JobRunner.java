@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +36,7 @@ public class JobRunner {
 
     private final JobStore store;
     private final TrainingPipeline pipeline;
+    private final String codeVersion;
     private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "training-job-runner");
@@ -42,25 +44,37 @@ public class JobRunner {
         return thread;
     });
 
+    /**
+     * @param codeVersion the build's version, recorded with every run
+     */
     @Inject
-    public JobRunner(JobStore store, TrainingPipeline pipeline) {
+    public JobRunner(JobStore store, TrainingPipeline pipeline,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+            String codeVersion) {
         this.store = store;
         this.pipeline = pipeline;
+        this.codeVersion = codeVersion;
     }
 
     /**
-     * Validates a spec, stores a QUEUED job for it and queues the job.
+     * Validates a spec, stores a QUEUED job for it and queues the job. The job is a tracked
+     * run: it records the spec's tags and parent and this build's version.
      *
-     * @throws InvalidJobSpecException naming the field when the spec is wrong
+     * @throws InvalidJobSpecException naming the field when the spec is wrong or its parent
+     *     run does not exist
      */
     public Job submit(JobSpec spec) {
         JobSpec accepted = JobSpecValidator.validate(spec);
+        checkParentExists(accepted.getParentRunId());
 
         Job job = store.add(Job.newBuilder()
                 .setId("run-" + UUID.randomUUID())
                 .setSpec(accepted)
                 .setState(JobState.JOB_STATE_QUEUED)
                 .setCreatedAt(store.now())
+                .putAllTags(accepted.getTagsMap())
+                .setParentRunId(accepted.getParentRunId())
+                .setCodeVersion(codeVersion)
                 .build());
         executor.execute(() -> run(job.getId()));
         LOG.infof("job=%s queued model=%s family=%s", job.getId(), accepted.getModelName(),
@@ -87,6 +101,18 @@ public class JobRunner {
                 : job);
         LOG.infof("job=%s cancel requested state=%s", jobId, after.getState().name());
         return after;
+    }
+
+    private void checkParentExists(String parentRunId) {
+        if (parentRunId.isEmpty()) {
+            return;
+        }
+        try {
+            store.get(parentRunId);
+        } catch (JobNotFoundException e) {
+            throw new InvalidJobSpecException("spec.parent_run_id", "no run '" + parentRunId
+                    + "'");
+        }
     }
 
     @PreDestroy

@@ -4,8 +4,12 @@ import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
 import io.mlmesh.training.v1.EvaluationSpec;
 import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.FeatureTransform;
+import io.mlmesh.training.v1.ImbalanceKind;
+import io.mlmesh.training.v1.ImbalanceSpec;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.SplitKind;
+import io.mlmesh.training.v1.SplitSpec;
 import io.mlmesh.training.v1.TransformKind;
 import io.mlmesh.training.xgboost.XgboostParams;
 import java.util.HashSet;
@@ -24,6 +28,12 @@ public final class JobSpecValidator {
     /** The registry's rule for model names. */
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    /** The registry's rule for tag keys: the run's tags go onto its registered version. */
+    private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9_./:-]{1,250}");
+
+    /** The share of rows a random or stratified split tests on when the spec gives none. */
+    public static final double DEFAULT_TEST_FRACTION = 0.2;
+
     private JobSpecValidator() {
     }
 
@@ -37,18 +47,102 @@ public final class JobSpecValidator {
     public static JobSpec validate(JobSpec spec) {
         checkModelName(spec.getModelName());
         checkRequest("spec.train", spec.hasTrain(), spec.getTrain());
-        checkRequest("spec.test", spec.hasTest(), spec.getTest());
+        checkSplit(spec);
+        checkImbalance(spec.getImbalance());
+        checkTags(spec);
+        if (spec.hasTuning()) {
+            TuningSpecs.check(spec.getTuning());
+        }
         checkLabel(spec);
         checkTransforms("spec.transforms", spec.getTransformsList());
         checkFamily(spec.getFamily());
         checkEvaluation(spec.getEvaluation());
         checkFairness(spec);
 
-        return spec.toBuilder()
+        JobSpec accepted = spec.toBuilder()
                 .clearParams()
                 .putAllParams(paramsWithDefaults(spec).sorted())
                 .setEvaluation(evaluationWithDefaults(spec.getEvaluation()))
+                .setSplit(splitWithDefaults(spec.getSplit()))
+                .setImbalance(imbalanceWithDefaults(spec.getImbalance()))
                 .build();
+        return spec.hasTuning()
+                ? accepted.toBuilder().setTuning(TuningSpecs.withDefaults(spec.getTuning()))
+                        .build()
+                : accepted;
+    }
+
+    /** A time split reads two requests; a random or stratified one cuts its test rows. */
+    private static void checkSplit(JobSpec spec) {
+        SplitSpec split = spec.getSplit();
+        if (split.getKind() == SplitKind.UNRECOGNIZED) {
+            throw new InvalidJobSpecException("spec.split.kind", "is not a split kind");
+        }
+        if (!DataSplits.cutsTestFromTrain(split)) {
+            checkRequest("spec.test", spec.hasTest(), spec.getTest());
+            if (split.getTestFraction() != 0) {
+                throw new InvalidJobSpecException("spec.split.test_fraction", "a time split"
+                        + " takes its test rows from spec.test, got " + split.getTestFraction());
+            }
+            return;
+        }
+        if (spec.hasTest()) {
+            throw new InvalidJobSpecException("spec.test", split.getKind().name()
+                    + " cuts the test rows from spec.train; spec.test must be unset");
+        }
+        double fraction = split.getTestFraction();
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new InvalidJobSpecException("spec.split.test_fraction",
+                    "must be between 0 and 1 (exclusive), got " + fraction);
+        }
+    }
+
+    private static void checkTags(JobSpec spec) {
+        for (String key : spec.getTagsMap().keySet()) {
+            if (!TAG_KEY.matcher(key).matches()) {
+                throw new InvalidJobSpecException("spec.tags", "key '" + key + "' must be 1 to"
+                        + " 250 letters, digits, '_', '.', '/', ':' or '-'");
+            }
+        }
+    }
+
+    private static void checkImbalance(ImbalanceSpec imbalance) {
+        if (imbalance.getKind() == ImbalanceKind.UNRECOGNIZED) {
+            throw new InvalidJobSpecException("spec.imbalance.kind", "is not an imbalance kind");
+        }
+        double ratio = imbalance.getMajorityRatio();
+        boolean downsample = imbalance.getKind() == ImbalanceKind.IMBALANCE_KIND_DOWNSAMPLE;
+        if (!downsample && ratio != 0) {
+            throw new InvalidJobSpecException("spec.imbalance.majority_ratio",
+                    imbalance.getKind().name() + " takes no majority ratio, got " + ratio);
+        }
+        if (downsample && !(ratio == 0 || ratio >= 1) || Double.isInfinite(ratio)) {
+            throw new InvalidJobSpecException("spec.imbalance.majority_ratio",
+                    "must be at least 1 (or 0 for 1), got " + ratio);
+        }
+    }
+
+    private static SplitSpec splitWithDefaults(SplitSpec split) {
+        SplitSpec.Builder completed = split.toBuilder();
+        if (split.getKind() == SplitKind.SPLIT_KIND_UNSPECIFIED) {
+            completed.setKind(SplitKind.SPLIT_KIND_TIME);
+        }
+        if (DataSplits.cutsTestFromTrain(split) && split.getTestFraction() == 0) {
+            completed.setTestFraction(DEFAULT_TEST_FRACTION);
+        }
+        return completed.build();
+    }
+
+    private static ImbalanceSpec imbalanceWithDefaults(ImbalanceSpec imbalance) {
+        ImbalanceSpec.Builder completed = imbalance.toBuilder();
+        if (imbalance.getKind() == ImbalanceKind.IMBALANCE_KIND_UNSPECIFIED) {
+            completed.setKind(ImbalanceKind.IMBALANCE_KIND_NONE);
+        }
+        if (imbalance.getKind() == ImbalanceKind.IMBALANCE_KIND_DOWNSAMPLE
+                && imbalance.getMajorityRatio() == 0) {
+            completed.setMajorityRatio(1);
+        }
+        return completed.build();
     }
 
     private static void checkModelName(String modelName) {

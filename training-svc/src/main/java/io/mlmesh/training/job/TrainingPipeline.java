@@ -12,6 +12,7 @@ import io.mlmesh.training.data.TrainingSetReader;
 import io.mlmesh.training.registry.ModelRegistrar;
 import io.mlmesh.training.registry.VersionMetadata;
 import io.mlmesh.training.registry.VersionRequests;
+import io.mlmesh.training.v1.DataPreparation;
 import io.mlmesh.training.v1.DatasetSummary;
 import io.mlmesh.training.v1.EvaluationSpec;
 import io.mlmesh.training.v1.FairnessReport;
@@ -19,7 +20,9 @@ import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.JobState;
+import io.mlmesh.training.v1.MetricPoint;
 import io.mlmesh.training.v1.Progress;
+import io.mlmesh.training.v1.TuningResult;
 import io.mlmesh.training.xgboost.TrainedModel;
 import io.mlmesh.training.xgboost.XgboostParams;
 import io.mlmesh.training.xgboost.XgboostTrainer;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.jboss.logging.Logger;
@@ -37,9 +41,14 @@ import org.jboss.logging.Logger;
  * The steps of one XGBoost job (trees or logistic regression), from data to a registered
  * version: LOADING_DATA, TRAINING, EVALUATING and, when asked, REGISTERING. Each step records
  * its state, and what it learned, in the job store; the runner owns the job's start and end.
- * Evaluation records the test metrics, confusion matrix, calibration deciles, slices, SHAP
- * importance and, when the spec names a sensitive attribute, group fairness; a fairness limit
- * the model breaks fails the job after evaluation, before registration.
+ * Loading applies the spec's split (test rows cut from the train request, random or stratified,
+ * before any transform is fitted) and class-imbalance handling (down-sampling of the train
+ * matrix, or the positive class's weight); with a tuning spec, training is preceded by a
+ * cross-validated search whose trials are child runs ({@link Tuner}). Evaluation records the
+ * test metrics, confusion matrix, calibration deciles, slices, SHAP importance and, when the
+ * spec names a sensitive attribute, group fairness; a fairness limit the model breaks fails the
+ * job after evaluation, before registration. What a run records besides its state (loss
+ * history, data versions, artifacts, registry tags) is built by {@link RunRecords}.
  *
  * <p>Runs on the job runner's single thread. The cancel check is called between steps and after
  * every boosting round.
@@ -53,12 +62,14 @@ public class TrainingPipeline {
     private final TrainingSetReader reader;
     private final XgboostTrainer trainer = new XgboostTrainer();
     private final ModelRegistrar registrar;
+    private final Tuner tuner;
 
     @Inject
     public TrainingPipeline(JobStore store, TrainingSetReader reader, ModelRegistrar registrar) {
         this.store = store;
         this.reader = reader;
         this.registrar = registrar;
+        this.tuner = new Tuner(store, trainer);
     }
 
     /**
@@ -74,15 +85,19 @@ public class TrainingPipeline {
 
         PreparedData data = prepare(job.getId(), spec, label, cancelCheck);
         cancelCheck.run();
-        TrainedModel model = train(job.getId(), spec, data, cancelCheck);
+        Map<String, String> params = RunRecords.trainedParams(spec, data.positiveWeight());
+        if (spec.hasTuning()) {
+            params = tune(job.getId(), params, data, cancelCheck);
+        }
+        TrainedModel model = train(job.getId(), params, data, cancelCheck);
         Map<String, Double> metrics = evaluate(job.getId(), spec, data, model);
         cancelCheck.run();
         if (spec.getRegister()) {
             register(job.getId(), new VersionMetadata(spec.getModelName(), job.getId(),
-                    spec.getDescription(), spec.getParamsMap(), metrics, data.train(),
-                    data.test()),
+                    spec.getDescription(), params, metrics, data.train(), data.test()),
+                    RunRecords.versionTags(spec, job.getId(), data.positiveWeight()),
                     VersionRequests.bundle(data.vectorizer(), spec.getTrain(), data.train(),
-                            label, spec.getParamsMap(), model.modelBytes()));
+                            label, params, model.modelBytes()));
         }
     }
 
@@ -91,19 +106,36 @@ public class TrainingPipeline {
         enter(jobId, JobState.JOB_STATE_LOADING_DATA);
         long startNanos = System.nanoTime();
         List<FeatureTransform> transforms = SpecMapping.transforms(spec);
-        TrainingSet train = reader.read("train", spec.getTrain());
-        cancelCheck.run();
-        TrainingSet test = reader.read("test", spec.getTest());
+        TrainingSet[] sets = readSets(spec, label, cancelCheck);
+        TrainingSet train = sets[0];
+        TrainingSet test = sets[1];
         checkUsable(train, test, transforms, label);
         checkGroupingColumns(spec, test, label);
         FeatureVectorizer vectorizer = fit(transforms, train);
-        PreparedData data = new PreparedData(train, test, vectorizer,
-                MatrixBuilder.build(train, vectorizer, label),
-                MatrixBuilder.build(test, vectorizer, label));
-        LOG.infof("job=%s data loaded train_rows=%d test_rows=%d width=%d load_millis=%d",
-                jobId, data.trainMatrix().rows(), data.testMatrix().rows(), vectorizer.width(),
-                (System.nanoTime() - startNanos) / 1_000_000);
+        FeatureMatrix allTrainRows = MatrixBuilder.build(train, vectorizer, label);
+        FeatureMatrix trainMatrix = DataSplits.sample(spec.getImbalance(), allTrainRows);
+        double positiveWeight = DataSplits.positiveWeight(spec.getImbalance(), trainMatrix);
+        PreparedData data = new PreparedData(train, test, vectorizer, trainMatrix,
+                MatrixBuilder.build(test, vectorizer, label), positiveWeight);
+
+        DataPreparation preparation = DataSplits.record(allTrainRows, trainMatrix,
+                positiveWeight, vectorizer.featureNames());
+        store.update(jobId, current -> RunRecords.withData(current, preparation, train, test));
+        LOG.infof("job=%s data loaded split=%s train_rows=%d test_rows=%d width=%d"
+                + " positive_weight=%.4f load_millis=%d", jobId, spec.getSplit().getKind().name(),
+                data.trainMatrix().rows(), data.testMatrix().rows(), vectorizer.width(),
+                positiveWeight, (System.nanoTime() - startNanos) / 1_000_000);
         return data;
+    }
+
+    /** The train and test sets: two requests, or test rows cut from the train request's. */
+    private TrainingSet[] readSets(JobSpec spec, LabelRule label, Runnable cancelCheck) {
+        TrainingSet train = reader.read("train", spec.getTrain());
+        cancelCheck.run();
+        if (DataSplits.cutsTestFromTrain(spec.getSplit())) {
+            return DataSplits.split(spec.getSplit(), train, label);
+        }
+        return new TrainingSet[] {train, reader.read("test", spec.getTest())};
     }
 
     private Map<String, Double> evaluate(String jobId, JobSpec spec, PreparedData data,
@@ -180,13 +212,35 @@ public class TrainingPipeline {
         return String.format(Locale.ROOT, "%.4f", value);
     }
 
-    private TrainedModel train(String jobId, JobSpec spec, PreparedData data,
-            Runnable cancelCheck) throws XGBoostError {
+    /** The search's best parameters over {@code baseParams}, its rounds as num_round. */
+    private Map<String, String> tune(String jobId, Map<String, String> baseParams,
+            PreparedData data, Runnable cancelCheck) throws XGBoostError {
         enter(jobId, JobState.JOB_STATE_TRAINING);
         long startNanos = System.nanoTime();
-        XgboostParams params = new XgboostParams(spec.getParamsMap());
+        TuningResult result = tuner.tune(jobId, baseParams, data.trainMatrix(), cancelCheck);
+        if (result.getTrials() == 0) {
+            throw new JobFailedException("tuning ran no trial within max_minutes");
+        }
+        store.update(jobId, current -> current.toBuilder().setTuning(result).build());
+        LOG.infof("job=%s tuned trials=%d best_run=%s cv_log_loss=%.5f best_rounds=%d"
+                + " stopped_by=%s tune_millis=%d", jobId, result.getTrials(),
+                result.getBestRunId(), result.getBestCvLogLoss(), result.getBestRounds(),
+                result.getStoppedBy(), (System.nanoTime() - startNanos) / 1_000_000);
+        Map<String, String> tuned = new TreeMap<>(baseParams);
+        tuned.putAll(result.getBestParamsMap());
+        tuned.put(XgboostParams.NUM_ROUND, Integer.toString(result.getBestRounds()));
+        return tuned;
+    }
+
+    private TrainedModel train(String jobId, Map<String, String> trainedParams,
+            PreparedData data, Runnable cancelCheck) throws XGBoostError {
+        enter(jobId, JobState.JOB_STATE_TRAINING);
+        long startNanos = System.nanoTime();
+        XgboostParams params = new XgboostParams(trainedParams);
+        List<MetricPoint> history = new ArrayList<>();
         TrainedModel model = trainer.train(data.trainMatrix(), data.testMatrix(), params,
                 (round, totalRounds, trainLoss, validationLoss) -> {
+                    history.addAll(RunRecords.roundLosses(round, trainLoss, validationLoss));
                     store.update(jobId, current -> current.toBuilder()
                             .setProgress(Progress.newBuilder()
                                     .setStep(round)
@@ -196,21 +250,25 @@ public class TrainingPipeline {
                             .build());
                     cancelCheck.run();
                 });
+        // The history lands with the move to EVALUATING: one event, no repeated last round.
+        store.update(jobId, current -> current.toBuilder().addAllMetricHistory(history)
+                .setState(JobState.JOB_STATE_EVALUATING).build());
         LOG.infof("job=%s trained rounds=%d train_millis=%d model_bytes=%d", jobId,
                 params.numRounds(), (System.nanoTime() - startNanos) / 1_000_000,
                 model.modelBytes().length);
         return model;
     }
 
-    private void register(String jobId, VersionMetadata metadata,
+    private void register(String jobId, VersionMetadata metadata, Map<String, String> tags,
             ModelBundle bundle) throws InterruptedException {
         enter(jobId, JobState.JOB_STATE_REGISTERING);
         byte[] artifact = bundle.toBytes();
-        ModelVersion version = registrar.register(
-                VersionRequests.header(metadata, artifact), artifact);
+        ModelVersion version = registrar.register(VersionRequests.header(metadata, artifact)
+                .toBuilder().putAllTags(tags).build(), artifact);
         store.update(jobId, current -> current.toBuilder()
                 .setRegisteredModel(version.getModel())
                 .setRegisteredVersion(version.getVersion())
+                .addArtifacts(RunRecords.bundleArtifact(version, artifact))
                 .build());
         LOG.infof("job=%s registered model=%s version=%d artifact_bytes=%d", jobId,
                 version.getModel(), version.getVersion(), artifact.length);
@@ -265,8 +323,12 @@ public class TrainingPipeline {
         store.update(jobId, current -> current.toBuilder().setState(state).build());
     }
 
-    /** The two data sets, the fitted vectorizer and the matrices it made. */
+    /**
+     * The two data sets, the fitted vectorizer, the matrices it made (the train matrix after
+     * down-sampling) and the positive class's weight.
+     */
     private record PreparedData(TrainingSet train, TrainingSet test,
-            FeatureVectorizer vectorizer, FeatureMatrix trainMatrix, FeatureMatrix testMatrix) {
+            FeatureVectorizer vectorizer, FeatureMatrix trainMatrix, FeatureMatrix testMatrix,
+            double positiveWeight) {
     }
 }

@@ -37,16 +37,76 @@ public final class XgboostTrainer {
      */
     public TrainedModel train(FeatureMatrix train, FeatureMatrix test, XgboostParams params,
             RoundListener listener) throws XGBoostError {
+        return withMatrices(train, test, (trainMatrix, testMatrix) ->
+                boost(trainMatrix, testMatrix, test.width(), params, listener));
+    }
+
+    /**
+     * The outcome of an early-stopped training.
+     *
+     * @param bestRound the round (from 1) with the lowest validation loss
+     * @param bestLoss that loss
+     * @param roundsRun the rounds trained before stopping
+     */
+    public record EarlyStopped(int bestRound, double bestLoss, int roundsRun) {
+    }
+
+    /**
+     * Trains on {@code train} until the validation loss has not improved for {@code patience}
+     * rounds, or {@code num_round} rounds; what cross-validation asks of one fold.
+     *
+     * @throws XGBoostError when the engine rejects the parameters or the data
+     */
+    public EarlyStopped trainEarlyStopped(FeatureMatrix train, FeatureMatrix validation,
+            XgboostParams params, int patience, RoundListener listener) throws XGBoostError {
+        return withMatrices(train, validation, (trainMatrix, validationMatrix) ->
+                boostUntilStale(trainMatrix, validationMatrix, params, patience, listener));
+    }
+
+    /** Work on two native matrices, both released whatever happens. */
+    private interface MatrixWork<T> {
+        T apply(DMatrix train, DMatrix test) throws XGBoostError;
+    }
+
+    private static <T> T withMatrices(FeatureMatrix train, FeatureMatrix test,
+            MatrixWork<T> work) throws XGBoostError {
         DMatrix trainMatrix = toDMatrix(train);
         try {
             DMatrix testMatrix = toDMatrix(test);
             try {
-                return boost(trainMatrix, testMatrix, test.width(), params, listener);
+                return work.apply(trainMatrix, testMatrix);
             } finally {
                 testMatrix.dispose();
             }
         } finally {
             trainMatrix.dispose();
+        }
+    }
+
+    private static EarlyStopped boostUntilStale(DMatrix trainMatrix, DMatrix validationMatrix,
+            XgboostParams params, int patience, RoundListener listener) throws XGBoostError {
+        int totalRounds = params.numRounds();
+        DMatrix[] watches = {trainMatrix, validationMatrix};
+        Booster booster = XGBoost.train(trainMatrix, params.boosterParams(), 0, Map.of(),
+                null, null);
+        try {
+            int bestRound = 0;
+            double bestLoss = Double.POSITIVE_INFINITY;
+            int round = 0;
+            while (round < totalRounds && round - bestRound < patience) {
+                booster.update(trainMatrix, round);
+                float[] losses = new float[watches.length];
+                booster.evalSet(watches, WATCH_NAMES, round, losses);
+                round++;
+                listener.onRound(round, totalRounds, losses[0], losses[1]);
+                if (losses[1] < bestLoss) {
+                    bestLoss = losses[1];
+                    bestRound = round;
+                }
+            }
+            return new EarlyStopped(bestRound, bestLoss, round);
+        } finally {
+            booster.dispose();
         }
     }
 

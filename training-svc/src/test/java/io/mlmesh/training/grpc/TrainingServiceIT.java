@@ -27,12 +27,17 @@ import io.mlmesh.training.FlightsCsv;
 import io.mlmesh.training.registry.VersionRequests;
 import io.mlmesh.training.v1.CalibrationBin;
 import io.mlmesh.training.v1.ConfusionMatrix;
+import io.mlmesh.training.v1.CrossValidationKind;
+import io.mlmesh.training.v1.DataPreparation;
+import io.mlmesh.training.v1.DiffRunsRequest;
 import io.mlmesh.training.v1.EvaluationSpec;
 import io.mlmesh.training.v1.FairnessReport;
 import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.FeatureTransform;
-import io.mlmesh.training.v1.GroupRates;
 import io.mlmesh.training.v1.GetJobRequest;
+import io.mlmesh.training.v1.GroupRates;
+import io.mlmesh.training.v1.ImbalanceKind;
+import io.mlmesh.training.v1.ImbalanceSpec;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobEvent;
 import io.mlmesh.training.v1.JobSpec;
@@ -40,10 +45,19 @@ import io.mlmesh.training.v1.JobState;
 import io.mlmesh.training.v1.LabelSpec;
 import io.mlmesh.training.v1.ListJobsRequest;
 import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.ParamSearchSpace;
+import io.mlmesh.training.v1.RunArtifact;
+import io.mlmesh.training.v1.RunDiff;
+import io.mlmesh.training.v1.SearchKind;
 import io.mlmesh.training.v1.SliceMetrics;
+import io.mlmesh.training.v1.SplitKind;
+import io.mlmesh.training.v1.SplitSpec;
 import io.mlmesh.training.v1.SubmitJobRequest;
 import io.mlmesh.training.v1.TrainingGrpc;
 import io.mlmesh.training.v1.TransformKind;
+import io.mlmesh.training.v1.TuningResult;
+import io.mlmesh.training.v1.TuningSpec;
+import io.mlmesh.training.v1.ValueDiff;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -338,6 +352,150 @@ class TrainingServiceIT {
         assertEquals(JobState.JOB_STATE_FAILED, job.getState());
         assertEquals("feature store GetTrainingSet for the train set (source trains) failed:"
                 + " NOT_FOUND: source trains not found", job.getError());
+    }
+
+    @Test
+    void submitJob_stratifiedSplitWithClassWeights_tracksRunAndLinksRegistryVersion()
+            throws Exception {
+        JobSpec spec = spec("flights-tracked", 8).toBuilder()
+                .clearTest()
+                .setSplit(SplitSpec.newBuilder().setKind(SplitKind.SPLIT_KIND_STRATIFIED)
+                        .setTestFraction(0.25).setSeed(11))
+                .setImbalance(ImbalanceSpec.newBuilder()
+                        .setKind(ImbalanceKind.IMBALANCE_KIND_CLASS_WEIGHTS))
+                .putTags("team", "ops")
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, job.getState(), job.getError());
+        DataPreparation preparation = job.getPreparation();
+        long trainRows = job.getDatasets(0).getRowCount();
+        long testRows = job.getDatasets(1).getRowCount();
+        assertEquals(FlightsCsv.read().stream().filter(f -> f.timeMicros() < marchMicros())
+                .count(), trainRows + testRows);
+        assertEquals(Math.round((trainRows + testRows) * 0.25), testRows, 1);
+        assertEquals(job.getDatasets(0).getPositiveShare(), job.getDatasets(1)
+                .getPositiveShare(), 0.002, "stratified: same late share");
+        double positiveWeight = preparation.getPositiveWeight();
+        double share = preparation.getPositiveShareBeforeSampling();
+        assertEquals((1 - share) / share, positiveWeight, 1e-9);
+        assertEquals("NaN", preparation.getMissingValue());
+        assertEquals(6, preparation.getMissingInputsCount());
+        assertEquals(16, job.getMetricHistoryCount());
+        assertEquals(List.of(1, 8), List.of(job.getMetricHistory(0).getStep(),
+                job.getMetricHistory(15).getStep()));
+        assertEquals("ops", job.getTagsOrThrow("team"));
+        assertTrue(!job.getCodeVersion().isBlank() && !job.getDatasetVersion().isBlank(),
+                job.getCodeVersion() + " " + job.getDatasetVersion());
+        assertEquals(FlightsCsv.VIEW, job.getFeatureViews(0).getName());
+
+        RecordingRegistryPeer.Upload upload = uploadOf(job);
+        assertEquals(job.getId(), upload.header().getTagsOrThrow("run_id"));
+        assertEquals("SPLIT_KIND_STRATIFIED", upload.header().getTagsOrThrow("split"));
+        assertEquals("11", upload.header().getTagsOrThrow("split_seed"));
+        assertEquals("IMBALANCE_KIND_CLASS_WEIGHTS", upload.header().getTagsOrThrow("imbalance"));
+        assertEquals("NaN", upload.header().getTagsOrThrow("missing_value"));
+        assertEquals(positiveWeight, Double.parseDouble(upload.header().getParamsOrThrow(
+                "scale_pos_weight")), 1e-12);
+        RunArtifact bundle = job.getArtifactsList().stream()
+                .filter(artifact -> artifact.getName().equals("model_bundle")).findFirst()
+                .orElseThrow();
+        assertEquals("registry://flights-tracked/" + job.getRegisteredVersion(),
+                bundle.getUri());
+        assertEquals(upload.header().getArtifact().getSha256(), bundle.getSha256());
+    }
+
+    @Test
+    void diffRunsAndListJobs_childRunsUnderParent_filteredAndDiffed() {
+        Job parent = runToEnd(spec("flights-parent", 3).toBuilder().setRegister(false).build());
+        JobSpec child = spec("flights-child", 3).toBuilder().setRegister(false)
+                .setParentRunId(parent.getId()).putTags("trial", "1")
+                .putParams("max_depth", "3")
+                .setImbalance(ImbalanceSpec.newBuilder()
+                        .setKind(ImbalanceKind.IMBALANCE_KIND_DOWNSAMPLE).setSeed(4))
+                .build();
+        Job first = runToEnd(child);
+        Job second = runToEnd(child.toBuilder().putTags("trial", "2").putParams("max_depth", "5")
+                .build());
+
+        List<Job> children = training.listJobs(ListJobsRequest.newBuilder()
+                .setParentRunId(parent.getId()).build()).getJobsList();
+        List<Job> secondOnly = training.listJobs(ListJobsRequest.newBuilder()
+                .setParentRunId(parent.getId()).putTags("trial", "2").build()).getJobsList();
+        RunDiff diff = training.diffRuns(DiffRunsRequest.newBuilder().setRunA(first.getId())
+                .setRunB(second.getId()).build());
+
+        assertEquals(List.of(first.getId(), second.getId()),
+                children.stream().map(Job::getId).toList());
+        assertEquals(List.of(second.getId()), secondOnly.stream().map(Job::getId).toList());
+        assertEquals(first.getPreparation().getTrainRows(),
+                2 * Math.round(first.getPreparation().getTrainRowsBeforeSampling()
+                        * first.getPreparation().getPositiveShareBeforeSampling()));
+        assertEquals(List.of(ValueDiff.newBuilder().setName("max_depth").setA("3").setB("5")
+                .build()), diff.getParamsList());
+        assertEquals(List.of(ValueDiff.newBuilder().setName("trial").setA("1").setB("2")
+                .build()), diff.getTagsList());
+        assertTrue(diff.getConfigList().isEmpty(), diff.getConfigList().toString());
+        assertTrue(diff.getMetricsList().stream().anyMatch(m -> m.getName().equals("auc")),
+                diff.getMetricsList().toString());
+        StatusRuntimeException unknownParent = assertThrows(StatusRuntimeException.class,
+                () -> training.submitJob(submit(child.toBuilder().setParentRunId("run-none")
+                        .build())));
+        assertEquals("spec.parent_run_id: no run 'run-none'",
+                unknownParent.getStatus().getDescription());
+        StatusRuntimeException unknownRun = assertThrows(StatusRuntimeException.class,
+                () -> training.diffRuns(DiffRunsRequest.newBuilder().setRunA(first.getId())
+                        .setRunB("run-none").build()));
+        assertEquals(Status.Code.NOT_FOUND, unknownRun.getStatus().getCode());
+    }
+
+    @Test
+    void submitJob_gridSearchTimeSeriesCv_trialsAreChildRunsAndBestTrainsTheModel() {
+        JobSpec spec = spec("flights-tuned", 60).toBuilder()
+                .setRegister(false)
+                .setTuning(TuningSpec.newBuilder()
+                        .setSearch(SearchKind.SEARCH_KIND_GRID)
+                        .addSpace(ParamSearchSpace.newBuilder().setName("max_depth")
+                                .addValues("2").addValues("6"))
+                        .addSpace(ParamSearchSpace.newBuilder().setName("eta").addValues("0.3")
+                                .addValues("1"))
+                        .setCrossValidation(CrossValidationKind.CROSS_VALIDATION_KIND_TIME_SERIES)
+                        .setFolds(2)
+                        .setMaxTrials(3)
+                        .setEarlyStoppingRounds(4))
+                .build();
+
+        Job job = runToEnd(spec);
+
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, job.getState(), job.getError());
+        TuningResult tuning = job.getTuning();
+        assertEquals(3, tuning.getTrials());
+        assertEquals("max_trials", tuning.getStoppedBy());
+        List<Job> trials = training.listJobs(ListJobsRequest.newBuilder()
+                .setParentRunId(job.getId()).build()).getJobsList();
+        assertEquals(3, trials.size());
+        Job best = trials.stream().min(Comparator.comparingDouble(
+                trial -> trial.getMetricsOrThrow("cv_log_loss"))).orElseThrow();
+        assertEquals(best.getId(), tuning.getBestRunId());
+        assertEquals(best.getMetricsOrThrow("cv_log_loss"), tuning.getBestCvLogLoss(), 0.0);
+        assertEquals(best.getSpec().getParamsOrThrow("max_depth"),
+                tuning.getBestParamsOrThrow("max_depth"));
+        assertEquals(List.of("1", "2", "3"), trials.stream()
+                .map(trial -> trial.getTagsOrThrow("trial")).toList());
+        for (Job trial : trials) {
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, trial.getState());
+            assertTrue(trial.getMetricHistoryList().stream().anyMatch(
+                    point -> point.getName().equals("validation_loss_fold_2")), trial.getId());
+            assertTrue(trial.getMetricsOrThrow("best_rounds") < 60,
+                    "early stopped: " + trial.getMetricsMap());
+        }
+        assertEquals(tuning.getBestRounds(), job.getProgress().getTotalSteps());
+        assertTrue(job.getMetricsOrThrow("auc") > 0.6, job.getMetricsMap().toString());
+    }
+
+    private static long marchMicros() {
+        return TimeUnit.SECONDS.toMicros(MARCH.getSeconds());
     }
 
     private Job runToEnd(JobSpec spec) {

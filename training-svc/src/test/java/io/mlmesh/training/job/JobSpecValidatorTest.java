@@ -7,9 +7,13 @@ import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
 import io.mlmesh.training.v1.EvaluationSpec;
 import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.FeatureTransform;
+import io.mlmesh.training.v1.ImbalanceKind;
+import io.mlmesh.training.v1.ImbalanceSpec;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.LabelSpec;
 import io.mlmesh.training.v1.ModelFamily;
+import io.mlmesh.training.v1.SplitKind;
+import io.mlmesh.training.v1.SplitSpec;
 import io.mlmesh.training.v1.TransformKind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -150,5 +154,52 @@ class JobSpecValidatorTest {
 
         assertEquals("spec.params.booster: family MODEL_FAMILY_LOGISTIC_REGRESSION trains"
                 + " booster gblinear, got 'gbtree'", error.getMessage());
+    }
+
+    @Test
+    void validate_splitAndImbalance_defaultsRecorded() {
+        JobSpec stratified = VALID.toBuilder().clearTest()
+                .setSplit(SplitSpec.newBuilder().setKind(SplitKind.SPLIT_KIND_STRATIFIED))
+                .setImbalance(ImbalanceSpec.newBuilder()
+                        .setKind(ImbalanceKind.IMBALANCE_KIND_DOWNSAMPLE))
+                .build();
+
+        JobSpec accepted = JobSpecValidator.validate(stratified);
+        JobSpec byTime = JobSpecValidator.validate(VALID);
+
+        assertEquals(0.2, accepted.getSplit().getTestFraction());
+        assertEquals(1, accepted.getImbalance().getMajorityRatio());
+        assertEquals(SplitKind.SPLIT_KIND_TIME, byTime.getSplit().getKind());
+        assertEquals(ImbalanceKind.IMBALANCE_KIND_NONE, byTime.getImbalance().getKind());
+    }
+
+    @Test
+    void validate_wrongSplitOrImbalance_namesEachField() {
+        JobSpec random = VALID.toBuilder().clearTest()
+                .setSplit(SplitSpec.newBuilder().setKind(SplitKind.SPLIT_KIND_RANDOM)).build();
+        Map<String, JobSpec> specsByMessage = Map.of(
+                "spec.test: SPLIT_KIND_RANDOM cuts the test rows from spec.train; spec.test"
+                        + " must be unset", random.toBuilder().setTest(VALID.getTest()).build(),
+                "spec.split.test_fraction: must be between 0 and 1 (exclusive), got 1.0",
+                random.toBuilder().setSplit(random.getSplit().toBuilder().setTestFraction(1))
+                        .build(),
+                "spec.test: is missing", VALID.toBuilder().clearTest().build(),
+                "spec.split.test_fraction: a time split takes its test rows from spec.test,"
+                        + " got 0.3", VALID.toBuilder().setSplit(SplitSpec.newBuilder()
+                        .setTestFraction(0.3)).build(),
+                "spec.tags: key 'team name' must be 1 to 250 letters, digits, '_', '.', '/',"
+                        + " ':' or '-'", VALID.toBuilder().putTags("team name", "ops").build(),
+                "spec.imbalance.majority_ratio: must be at least 1 (or 0 for 1), got 0.5",
+                VALID.toBuilder().setImbalance(ImbalanceSpec.newBuilder()
+                        .setKind(ImbalanceKind.IMBALANCE_KIND_DOWNSAMPLE).setMajorityRatio(0.5))
+                        .build(),
+                "spec.imbalance.majority_ratio: IMBALANCE_KIND_CLASS_WEIGHTS takes no majority"
+                        + " ratio, got 2.0", VALID.toBuilder().setImbalance(ImbalanceSpec
+                        .newBuilder().setKind(ImbalanceKind.IMBALANCE_KIND_CLASS_WEIGHTS)
+                        .setMajorityRatio(2)).build());
+
+        specsByMessage.forEach((message, spec) -> assertEquals(message,
+                assertThrows(InvalidJobSpecException.class,
+                        () -> JobSpecValidator.validate(spec)).getMessage()));
     }
 }

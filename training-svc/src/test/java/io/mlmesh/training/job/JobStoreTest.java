@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
+import io.mlmesh.training.v1.DataPreparation;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.JobState;
+import io.mlmesh.training.v1.MetricPoint;
 import io.mlmesh.training.v1.Progress;
+import io.mlmesh.training.v1.TuningResult;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,6 +59,30 @@ class JobStoreTest {
         List<Job> reloaded = new JobStore(dataDir, CLOCK).list();
 
         assertEquals(List.of(first, second), reloaded);
+    }
+
+    @Test
+    void open_trackedRunWithChild_reloadsHistoryTagsTuningAndParent() {
+        JobStore before = new JobStore(dataDir, CLOCK);
+        Job parent = before.add(job("run-p", JobState.JOB_STATE_SUCCEEDED).toBuilder()
+                .addMetricHistory(MetricPoint.newBuilder().setName("train_loss").setStep(1)
+                        .setValue(0.61))
+                .putTags("team", "ops")
+                .setCodeVersion("0.1.0-SNAPSHOT")
+                .setTuning(TuningResult.newBuilder().setBestRunId("run-t").setTrials(1)
+                        .putBestParams("eta", "0.3"))
+                .setPreparation(DataPreparation.newBuilder().setMissingValue("NaN")
+                        .setPositiveWeight(3.9))
+                .build());
+        Job child = before.add(job("run-t", JobState.JOB_STATE_SUCCEEDED).toBuilder()
+                .setParentRunId("run-p")
+                .putMetrics("cv_log_loss", 0.5)
+                .build());
+
+        JobStore after = new JobStore(dataDir, CLOCK);
+
+        assertEquals(parent, after.get("run-p"));
+        assertEquals(child, after.get("run-t"));
     }
 
     @Test

@@ -137,6 +137,26 @@ class XgboostTrainerTest {
     }
 
     @Test
+    void trainEarlyStopped_overfittingTrees_stopsPatienceRoundsAfterBestValidationLoss()
+            throws Exception {
+        FeatureMatrix[] matrices = flightMatrices();
+        List<Double> validationLosses = new ArrayList<>();
+
+        XgboostTrainer.EarlyStopped stopped = trainer.trainEarlyStopped(matrices[0], matrices[1],
+                XgboostParams.withDefaults(Map.of("num_round", "300", "eta", "0.5",
+                        "max_depth", "10")), 5,
+                (round, total, trainLoss, validationLoss) -> validationLosses.add(validationLoss));
+
+        assertTrue(stopped.roundsRun() < 300, "stopped early at " + stopped.roundsRun());
+        assertEquals(stopped.bestRound() + 5, stopped.roundsRun());
+        assertEquals(validationLosses.size(), stopped.roundsRun());
+        double lowest = validationLosses.stream().mapToDouble(Double::doubleValue).min()
+                .orElseThrow();
+        assertEquals(lowest, stopped.bestLoss(), 0.0);
+        assertEquals(lowest, validationLosses.get(stopped.bestRound() - 1), 0.0);
+    }
+
+    @Test
     void train_listenerThrows_stopsAtThatRound() {
         FeatureMatrix matrix = nanVersusZero();
         List<Integer> seen = new ArrayList<>();
