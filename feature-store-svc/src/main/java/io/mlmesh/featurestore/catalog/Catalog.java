@@ -121,15 +121,17 @@ public final class Catalog {
   }
 
   /**
-   * Returns the newest version of the view when its spec equals {@code spec}; otherwise builds
-   * the next version with {@code newVersion}, lets {@code prepare} compute what the version needs
-   * (it may throw, and then nothing is stored), stores it and returns it.
+   * Returns the newest version of the view when its spec equals {@code spec} and it was computed
+   * from the source content {@code sourceContentSha256}; otherwise builds the next version with
+   * {@code newVersion}, lets {@code prepare} compute what the version needs (it may throw, and
+   * then nothing is stored), stores it and returns it.
    */
-  public FeatureView applyView(FeatureViewSpec spec, IntFunction<FeatureView> newVersion,
-      Consumer<FeatureView> prepare) {
+  public FeatureView applyView(FeatureViewSpec spec, String sourceContentSha256,
+      IntFunction<FeatureView> newVersion, Consumer<FeatureView> prepare) {
     synchronized (writeLock) {
       Optional<FeatureView> newest = findView(spec.getName(), 0);
-      if (newest.isPresent() && newest.get().getSpec().equals(spec)) {
+      if (newest.isPresent() && newest.get().getSpec().equals(spec) && newest.get()
+          .getSourceDataset().getContentSha256().equals(sourceContentSha256)) {
         return newest.get();
       }
       FeatureView view = newVersion.apply(newest.map(FeatureView::getVersion).orElse(0) + 1);

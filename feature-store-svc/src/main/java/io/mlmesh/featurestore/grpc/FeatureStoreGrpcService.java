@@ -33,6 +33,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,9 +41,12 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The gRPC adapter of {@code mlmesh.featurestore.v1.FeatureStore}. Every method runs on a worker
- * thread ({@link Blocking}): DuckDB and Redis calls block. {@code IngestStream} is the exception:
- * it starts on the event loop, which only passes its messages on, and its chunks are written on
+ * The gRPC adapter of {@code mlmesh.featurestore.v1.FeatureStore}. Methods run on a worker
+ * thread ({@link Blocking}), as DuckDB and Redis writes block, with two exceptions.
+ * {@code GetOnlineFeatures}, the serving path, runs on the event loop: it reads the catalog's
+ * memory and Redis asynchronously and answers from Lettuce's I/O thread, so a read costs no
+ * hand-off to a worker and back. {@code IngestStream} starts on the event loop, which only
+ * passes its messages on, and its chunks are written on
  * {@value #INGEST_THREADS} ingestion threads of its own, so at most that many chunks are written
  * at once across all streams and waiting streams are held back by flow control. Failures are
  * mapped to statuses by {@link StatusMapping}; the service keeps serving after any of them.
@@ -145,9 +149,21 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
   }
 
   @Override
+  @NonBlocking
   public void getOnlineFeatures(GetOnlineFeaturesRequest request,
       StreamObserver<GetOnlineFeaturesResponse> observer) {
-    respond("GetOnlineFeatures", observer, () -> onlineFeatures.read(request));
+    try {
+      onlineFeatures.read(request).whenComplete((response, failure) -> {
+        if (failure != null) {
+          observer.onError(StatusMapping.toStatus("GetOnlineFeatures", unwrap(failure)));
+          return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
+      });
+    } catch (RuntimeException e) {
+      observer.onError(StatusMapping.toStatus("GetOnlineFeatures", e));
+    }
   }
 
   @Override
@@ -169,6 +185,15 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
   @NonBlocking
   public StreamObserver<IngestRowsChunk> ingestStream(StreamObserver<IngestAck> responses) {
     return IngestStreamCall.start(streamIngestion, responses, ingestThreads, meters);
+  }
+
+  private static RuntimeException unwrap(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+    return cause instanceof RuntimeException runtime
+        ? runtime
+        : new IllegalStateException(cause);
   }
 
   private static <T> void respond(String rpc, StreamObserver<T> observer, Supplier<T> work) {

@@ -66,18 +66,21 @@ public final class OfflineStore {
 
   /**
    * Validates the spec (INVALID_ARGUMENT naming the field) and returns the view's newest version
-   * when the spec is unchanged, or stores and returns the next version with its feature rows.
+   * when neither the spec nor the source's content changed, or stores and returns the next
+   * version with its feature rows and the source's dataset version they came from.
    */
   public FeatureView apply(FeatureViewSpec spec) {
     RegisteredSource source = FeatureViewValidator.validate(spec, catalog);
 
-    return catalog.applyView(spec, version -> FeatureView.newBuilder()
+    return catalog.applyView(spec, source.dataset().getContentSha256(),
+        version -> FeatureView.newBuilder()
             .setSpec(spec)
             .setVersion(version)
             .setCreatedAt(Timestamps.fromMillis(clock.millis()))
             .addAllFeatureNames(spec.getAggregationsList().stream()
                 .map(Aggregation::getName)
                 .toList())
+            .setSourceDataset(source.dataset())
             .build(),
         view -> writeRows(view, source));
   }

@@ -3,6 +3,8 @@ package io.mlmesh.featurestore.online;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** An online store in a map of this process: for development and demos; values die with it. */
@@ -27,8 +29,9 @@ public final class InProcessOnlineStore implements OnlineStore {
   }
 
   @Override
-  public List<Optional<OnlineValue>> readAll(List<OnlineKey> keys) {
-    return keys.stream().map(key -> Optional.ofNullable(values.get(key))).toList();
+  public CompletionStage<List<Optional<OnlineValue>>> readAll(List<OnlineKey> keys) {
+    return CompletableFuture.completedFuture(
+        keys.stream().map(key -> Optional.ofNullable(values.get(key))).toList());
   }
 
   @Override

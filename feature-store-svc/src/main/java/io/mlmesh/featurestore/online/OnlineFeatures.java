@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Serves online feature values with a status per value, for many views and entities in one
@@ -42,8 +43,13 @@ public final class OnlineFeatures {
     this.clock = clock;
   }
 
-  /** Reads; NOT_FOUND for an unknown view, INVALID_ARGUMENT above {@value #MAX_KEYS} keys. */
-  public GetOnlineFeaturesResponse read(GetOnlineFeaturesRequest request) {
+  /**
+   * Reads without blocking: the views are resolved from the catalog's memory, the values come in
+   * one online store read, and the response is built when that read completes (on the store's
+   * I/O thread). Throws NOT_FOUND for an unknown view and INVALID_ARGUMENT above
+   * {@value #MAX_KEYS} keys at once; a store failure completes the stage exceptionally.
+   */
+  public CompletionStage<GetOnlineFeaturesResponse> read(GetOnlineFeaturesRequest request) {
     List<FeatureView> views = resolveViews(request);
     long asOfMicros = request.hasAsOf()
         ? Timestamps.toMicros(request.getAsOf())
@@ -56,7 +62,12 @@ public final class OnlineFeatures {
         keys.add(new OnlineKey(view.getSpec().getName(), view.getVersion(), entity));
       }
     }
-    Iterator<Optional<OnlineValue>> values = onlineStore.readAll(keys).iterator();
+    return onlineStore.readAll(keys)
+        .thenApply(stored -> response(request, views, stored.iterator(), asOfMicros));
+  }
+
+  private static GetOnlineFeaturesResponse response(GetOnlineFeaturesRequest request,
+      List<FeatureView> views, Iterator<Optional<OnlineValue>> values, long asOfMicros) {
     GetOnlineFeaturesResponse.Builder response = GetOnlineFeaturesResponse.newBuilder();
     for (int i = 0; i < views.size(); i++) {
       response.addViews(viewFeatures(views.get(i), request.getLookups(i), values, asOfMicros));

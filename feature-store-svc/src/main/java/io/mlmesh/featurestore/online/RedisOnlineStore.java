@@ -15,6 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -35,6 +40,9 @@ import org.jboss.logging.Logger;
  *
  * <p>One connection is shared by all threads (Lettuce connections are thread-safe); it is opened
  * on first use, so the service starts while Redis is down and reports UNAVAILABLE until it is up.
+ * Reads are asynchronous: the MGET is written from the caller's thread and its reply completes
+ * the returned stage on Lettuce's I/O thread, so the gRPC read path never parks a thread on
+ * Redis (a blocking worker thread cost two thread hand-offs per online read).
  */
 public final class RedisOnlineStore implements OnlineStore {
 
@@ -53,11 +61,14 @@ public final class RedisOnlineStore implements OnlineStore {
       return written
       """;
 
+  private static final RedisCodec<String, byte[]> CODEC =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
   private final RedisClient client;
   private final RedisURI uri;
   private final String keyPrefix;
-  private final Object connectLock = new Object();
-  private volatile StatefulRedisConnection<String, byte[]> connection;
+  private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>>
+      connection = new AtomicReference<>();
 
   /** A store at {@code url} (redis://host:port[/db]) whose keys all start with keyPrefix. */
   public RedisOnlineStore(String url, String keyPrefix) {
@@ -87,13 +98,25 @@ public final class RedisOnlineStore implements OnlineStore {
   }
 
   @Override
-  public List<Optional<OnlineValue>> readAll(List<OnlineKey> keys) {
+  public CompletionStage<List<Optional<OnlineValue>>> readAll(List<OnlineKey> keys) {
     if (keys.isEmpty()) {
-      return List.of();
+      return CompletableFuture.completedFuture(List.of());
     }
     String[] redisKeys = keys.stream().map(this::keyOf).toArray(String[]::new);
 
-    List<KeyValue<String, byte[]>> found = call(commands -> commands.mget(redisKeys));
+    return connection()
+        .thenCompose(open -> open.async().mget(redisKeys))
+        .toCompletableFuture()
+        .orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((found, failure) -> {
+          if (failure != null) {
+            throw unavailable(failure);
+          }
+          return unpacked(found);
+        });
+  }
+
+  private static List<Optional<OnlineValue>> unpacked(List<KeyValue<String, byte[]>> found) {
     List<Optional<OnlineValue>> values = new ArrayList<>(found.size());
     for (KeyValue<String, byte[]> keyValue : found) {
       values.add(keyValue.hasValue()
@@ -105,10 +128,9 @@ public final class RedisOnlineStore implements OnlineStore {
 
   @Override
   public void close() {
-    synchronized (connectLock) {
-      if (connection != null) {
-        connection.close();
-      }
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> current = connection.get();
+    if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+      current.join().close();
     }
     client.shutdown();
   }
@@ -119,24 +141,44 @@ public final class RedisOnlineStore implements OnlineStore {
 
   private <T> T call(Function<RedisCommands<String, byte[]>, T> command) {
     try {
-      return command.apply(connection().sync());
-    } catch (RedisException e) {
-      throw FeatureStoreException.unavailable("online store redis at " + uri.getHost() + ":"
-          + uri.getPort() + " is unavailable: " + e.getMessage(), e);
+      return command.apply(connection().join().sync());
+    } catch (RedisException | CompletionException e) {
+      throw unavailable(e);
     }
   }
 
-  private StatefulRedisConnection<String, byte[]> connection() {
-    StatefulRedisConnection<String, byte[]> current = connection;
-    if (current != null) {
+  private FeatureStoreException unavailable(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+    if (cause instanceof FeatureStoreException known) {
+      return known;
+    }
+    return FeatureStoreException.unavailable("online store redis at " + uri.getHost() + ":"
+        + uri.getPort() + " is unavailable: " + cause.getMessage(), cause);
+  }
+
+  /**
+   * The shared connection, opened without blocking on first use; a failed attempt is forgotten,
+   * so the next call tries again (Redis may have come up since).
+   */
+  private CompletableFuture<StatefulRedisConnection<String, byte[]>> connection() {
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> current = connection.get();
+    if (current != null && !current.isCompletedExceptionally()) {
       return current;
     }
-    synchronized (connectLock) {
-      if (connection == null) {
-        connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-        LOG.infof("online store connected host=%s port=%d", uri.getHost(), uri.getPort());
-      }
-      return connection;
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> opening = new CompletableFuture<>();
+    if (!connection.compareAndSet(current, opening)) {
+      return connection();
     }
+    client.connectAsync(CODEC, uri).whenComplete((opened, failure) -> {
+      if (failure != null) {
+        opening.completeExceptionally(failure);
+        return;
+      }
+      LOG.infof("online store connected host=%s port=%d", uri.getHost(), uri.getPort());
+      opening.complete(opened);
+    });
+    return opening;
   }
 }

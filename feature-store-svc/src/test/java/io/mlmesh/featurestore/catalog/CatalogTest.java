@@ -11,6 +11,7 @@ import io.mlmesh.featurestore.v1.FeatureView;
 import io.mlmesh.featurestore.v1.FeatureViewSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CatalogTest {
+
+  private static final String SOURCE_SHA256 = "5f1a";
 
   private Path dataDir;
 
@@ -38,8 +41,8 @@ class CatalogTest {
     try (DuckDb duckDb = DuckDb.open(dataDir)) {
       Catalog catalog = Catalog.open(duckDb);
       catalog.putSource(source);
-      catalog.applyView(spec("a"), version -> view(spec("a"), version), view -> { });
-      catalog.applyView(spec("b"), version -> view(spec("b"), version), view -> { });
+      catalog.applyView(spec("a"), SOURCE_SHA256, version -> view(spec("a"), version), view -> { });
+      catalog.applyView(spec("b"), SOURCE_SHA256, version -> view(spec("b"), version), view -> { });
     }
 
     try (DuckDb duckDb = DuckDb.open(dataDir)) {
@@ -57,15 +60,33 @@ class CatalogTest {
   void applyView_unchangedSpec_returnsNewestWithoutPreparing() throws Exception {
     try (DuckDb duckDb = DuckDb.open(dataDir)) {
       Catalog catalog = Catalog.open(duckDb);
-      FeatureView first =
-          catalog.applyView(spec("a"), version -> view(spec("a"), version), view -> { });
+      FeatureView first = catalog.applyView(spec("a"), SOURCE_SHA256,
+          version -> view(spec("a"), version), view -> { });
 
-      FeatureView again = catalog.applyView(spec("a"), version -> view(spec("a"), version),
-          view -> {
+      FeatureView again = catalog.applyView(spec("a"), SOURCE_SHA256,
+          version -> view(spec("a"), version), view -> {
             throw new AssertionError("an unchanged spec must not be prepared again");
           });
 
       assertSame(first, again);
+    }
+  }
+
+  @Test
+  void applyView_unchangedSpecOnChangedSource_preparesNextVersion() throws Exception {
+    try (DuckDb duckDb = DuckDb.open(dataDir)) {
+      Catalog catalog = Catalog.open(duckDb);
+      catalog.applyView(spec("a"), SOURCE_SHA256, version -> view(spec("a"), version),
+          view -> { });
+      List<Integer> prepared = new ArrayList<>();
+
+      FeatureView next = catalog.applyView(spec("a"), "9c0e",
+          version -> view(spec("a"), version, "9c0e"), view -> prepared.add(view.getVersion()));
+
+      assertEquals(List.of(2), prepared);
+      assertEquals(2, next.getVersion());
+      assertEquals(SOURCE_SHA256, catalog.findView("view", 1).orElseThrow().getSourceDataset()
+          .getContentSha256());
     }
   }
 
@@ -75,7 +96,7 @@ class CatalogTest {
       Catalog catalog = Catalog.open(duckDb);
 
       assertThrows(IllegalStateException.class, () -> catalog.applyView(spec("a"),
-          version -> view(spec("a"), version), view -> {
+          SOURCE_SHA256, version -> view(spec("a"), version), view -> {
             throw new IllegalStateException("disk full");
           }));
 
@@ -89,6 +110,12 @@ class CatalogTest {
   }
 
   private static FeatureView view(FeatureViewSpec spec, int version) {
-    return FeatureView.newBuilder().setSpec(spec).setVersion(version).build();
+    return view(spec, version, SOURCE_SHA256);
+  }
+
+  private static FeatureView view(FeatureViewSpec spec, int version, String sourceSha256) {
+    return FeatureView.newBuilder().setSpec(spec).setVersion(version)
+        .setSourceDataset(DatasetVersion.newBuilder().setContentSha256(sourceSha256))
+        .build();
   }
 }

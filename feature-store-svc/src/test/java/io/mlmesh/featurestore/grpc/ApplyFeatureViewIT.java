@@ -11,15 +11,20 @@ import io.mlmesh.featurestore.Flights;
 import io.mlmesh.featurestore.GrpcTestBase;
 import io.mlmesh.featurestore.v1.Aggregation;
 import io.mlmesh.featurestore.v1.AggregationFunction;
+import io.mlmesh.featurestore.v1.DatasetVersion;
 import io.mlmesh.featurestore.v1.FeatureView;
 import io.mlmesh.featurestore.v1.FeatureViewSpec;
 import io.mlmesh.featurestore.v1.GetFeatureViewRequest;
 import io.mlmesh.featurestore.v1.ListFeatureViewsRequest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @QuarkusTest
 @WithTestResource(FeatureStoreTestResource.class)
@@ -51,6 +56,29 @@ class ApplyFeatureViewIT extends GrpcTestBase {
         .setName("versioned").build()).getVersion());
     assertTrue(client.stub().listFeatureViews(ListFeatureViewsRequest.getDefaultInstance())
         .getViewsList().contains(v2));
+  }
+
+  @Test
+  void applyFeatureView_sameSpecAfterSourceChanged_newVersionNamingItsSourceDataset(
+      @TempDir Path dir) throws IOException {
+    Path firstRows = dir.resolve("flights-head.csv");
+    Files.write(firstRows, Files.readAllLines(Flights.CSV).subList(0, 5001));
+    DatasetVersion head = client.stub().registerSource(Flights.register("changing", firstRows));
+    FeatureViewSpec spec = Flights.originView("lineage", "changing").build();
+
+    FeatureView v1 = apply(spec);
+    DatasetVersion whole = client.stub().registerSource(Flights.register("changing", Flights.CSV));
+    FeatureView v2 = apply(spec);
+    FeatureView again = apply(spec);
+
+    assertEquals(head, v1.getSourceDataset());
+    assertEquals(5000, v1.getSourceDataset().getRowCount());
+    assertEquals(2, v2.getVersion());
+    assertEquals(whole.getContentSha256(), v2.getSourceDataset().getContentSha256());
+    assertEquals(v2, again);
+    assertEquals(head.getContentSha256(), client.stub().getFeatureView(GetFeatureViewRequest
+        .newBuilder().setName("lineage").setVersion(1).build())
+        .getSourceDataset().getContentSha256());
   }
 
   @Test
