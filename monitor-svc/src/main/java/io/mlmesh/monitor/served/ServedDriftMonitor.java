@@ -216,8 +216,10 @@ public class ServedDriftMonitor {
 
     private WindowDrift test(VersionKey key, List<PredictionLogEntry> entries, boolean open,
             Instant closedAt) {
-        Instant first = timeOf(entries.get(0));
-        Instant last = timeOf(entries.get(entries.size() - 1));
+        Instant first = entries.stream().map(ServedDriftMonitor::timeOf)
+                .min(Comparator.naturalOrder()).orElseThrow();
+        Instant last = entries.stream().map(ServedDriftMonitor::timeOf)
+                .max(Comparator.naturalOrder()).orElseThrow();
         VersionReference version = reference(key);
         if (version.reference().isEmpty()) {
             return new WindowDrift(key.model(), key.version(), open, first, last, closedAt,

@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param model the model
  * @param version the version that served the window's predictions
  * @param open whether the window still takes predictions (tested at the time of the call)
- * @param firstPredictionAt serving time of the window's first prediction
- * @param lastPredictionAt serving time of its last prediction
+ * @param firstPredictionAt the earliest serving time of the window's predictions
+ * @param lastPredictionAt the latest serving time of its predictions
  * @param closedAt when the window closed; null while open
  * @param rowCount predictions in the window
  * @param report per feature and for the data set; empty without a reference
