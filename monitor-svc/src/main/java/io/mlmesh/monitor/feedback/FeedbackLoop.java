@@ -93,8 +93,16 @@ public class FeedbackLoop {
         storedListeners.add(listener);
     }
 
+    /** Tells every listener; a failing one is logged, so that consumption never stops. */
     private void storedPrediction(PredictionLogEntry entry) {
-        storedListeners.forEach(listener -> listener.accept(entry));
+        for (Consumer<PredictionLogEntry> listener : storedListeners) {
+            try {
+                listener.accept(entry);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "stored prediction listener failed request=%s model=%s",
+                        entry.getRequestId(), entry.getModel());
+            }
+        }
     }
 
     /** The stream consumer; tests stop and start it to play a monitor restart. */

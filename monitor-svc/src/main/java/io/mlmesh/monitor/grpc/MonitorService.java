@@ -209,6 +209,7 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
     }
 
     @Override
+    @Blocking
     public void listRetrainingDecisions(ListRetrainingDecisionsRequest request,
             StreamObserver<RetrainingDecisions> responseObserver) {
         responseObserver.onNext(ServedDriftProto.decisions(retraining, request.getModel()));
