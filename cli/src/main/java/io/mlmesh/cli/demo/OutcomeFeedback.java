@@ -63,6 +63,7 @@ final class OutcomeFeedback {
         for (VariantQuality group : quality.getGroupsList()) {
             out.printf("[monitor]   %s%n", DemoResult.Live.describe(group));
         }
+        ServedDriftLines.print(monitor, version, out);
         return new DemoResult.Live(true, rows.size(), quality.getGroupsList());
     }
 
