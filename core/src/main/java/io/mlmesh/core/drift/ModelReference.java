@@ -1,9 +1,5 @@
 package io.mlmesh.core.drift;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,9 +17,6 @@ import java.util.TreeMap;
 public record ModelReference(ReferenceProfile features, Map<String, ValueReading> readings,
         NumericProfile prediction, String predictionRows) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     public ModelReference {
         readings = new TreeMap<>(readings);
         for (FeatureProfile profile : features.features()) {
@@ -38,11 +31,7 @@ public record ModelReference(ReferenceProfile features, Map<String, ValueReading
 
     /** The reference as UTF-8 JSON. */
     public byte[] toJson() {
-        try {
-            return JSON.writeValueAsBytes(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write model reference", e);
-        }
+        return DriftJson.write(this, "model reference");
     }
 
     /**
@@ -51,11 +40,6 @@ public record ModelReference(ReferenceProfile features, Map<String, ValueReading
      * @throws IllegalArgumentException when the bytes are not a valid reference
      */
     public static ModelReference fromJson(byte[] json) {
-        try {
-            return JSON.readValue(json, ModelReference.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("model reference is not valid JSON: "
-                    + e.getMessage(), e);
-        }
+        return DriftJson.read(json, ModelReference.class, "model reference");
     }
 }
