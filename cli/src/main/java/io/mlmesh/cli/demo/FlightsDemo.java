@@ -260,8 +260,10 @@ public final class FlightsDemo {
                     + " quality from outcomes skipped%n");
             return DemoResult.Live.off();
         }
-        return new OutcomeFeedback(monitor, REPLAY_REQUEST_IDS, options.concurrency(), out)
-                .run(rows, version, group -> true);
+        DemoResult.Live live = new OutcomeFeedback(monitor, REPLAY_REQUEST_IDS,
+                options.concurrency(), out).run(rows, version, group -> true);
+        ServedDriftLines.print(monitor, version, out);
+        return live;
     }
 
     private TraceSummary traceSummary(MonitorGrpc.MonitorBlockingStub monitor) {

@@ -225,7 +225,9 @@ public final class MeshLauncher {
                 "-Dquarkus.grpc.clients.featurestore.host=127.0.0.1",
                 "-Dquarkus.grpc.clients.featurestore.port=" + ports.get(ServiceKind.FEATURE_STORE),
                 "-Dquarkus.grpc.clients.registry.host=127.0.0.1",
-                "-Dquarkus.grpc.clients.registry.port=" + ports.get(ServiceKind.REGISTRY)));
+                "-Dquarkus.grpc.clients.registry.port=" + ports.get(ServiceKind.REGISTRY),
+                "-Dquarkus.grpc.clients.training.host=127.0.0.1",
+                "-Dquarkus.grpc.clients.training.port=" + ports.get(ServiceKind.TRAINING)));
         command.addAll(serviceSettings(kind, stores));
         command.add("-jar");
         command.add(jarOf(kind).toString());

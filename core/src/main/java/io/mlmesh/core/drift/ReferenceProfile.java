@@ -1,9 +1,5 @@
 package io.mlmesh.core.drift;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,9 +14,6 @@ import java.util.Set;
  * @param features one profile per feature, names distinct
  */
 public record ReferenceProfile(long rowCount, List<FeatureProfile> features) {
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public ReferenceProfile {
         features = List.copyOf(features);
@@ -48,11 +41,7 @@ public record ReferenceProfile(long rowCount, List<FeatureProfile> features) {
 
     /** The profile as UTF-8 JSON. */
     public byte[] toJson() {
-        try {
-            return JSON.writeValueAsBytes(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write reference profile", e);
-        }
+        return DriftJson.write(this, "reference profile");
     }
 
     /**
@@ -61,11 +50,6 @@ public record ReferenceProfile(long rowCount, List<FeatureProfile> features) {
      * @throws IllegalArgumentException when the bytes are not a valid profile
      */
     public static ReferenceProfile fromJson(byte[] json) {
-        try {
-            return JSON.readValue(json, ReferenceProfile.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("reference profile is not valid JSON: "
-                    + e.getMessage(), e);
-        }
+        return DriftJson.read(json, ReferenceProfile.class, "reference profile");
     }
 }

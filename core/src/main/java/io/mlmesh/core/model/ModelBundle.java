@@ -3,6 +3,7 @@ package io.mlmesh.core.model;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mlmesh.core.drift.ModelReference;
 import io.mlmesh.core.transform.FeatureTransform;
 import io.mlmesh.core.transform.FeatureVectorizer;
 import io.mlmesh.core.transform.TransformKind;
@@ -24,19 +25,30 @@ import java.util.zip.ZipOutputStream;
  * manifest can never be paired with the wrong weights. Map entries are written in key order,
  * so the same fitted state always gives the same manifest bytes.
  *
+ * <p>A bundle may also hold {@code reference.json}, the drift reference of the model (its
+ * training rows' column profiles and its test scores' profile), which the monitor reads and
+ * serving ignores. Bundles without it stay valid.
+ *
  * @param manifest how to build the model's input vector
  * @param modelBytes the engine's serialized model (for XGBoost, its UBJ or JSON form)
+ * @param reference the drift reference, or null when the bundle has none
  */
-public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
+public record ModelBundle(BundleManifest manifest, byte[] modelBytes, ModelReference reference) {
 
     /** The registry's artifact format name for bundles. */
     public static final String FORMAT = "mlmesh-bundle-v1";
 
     private static final String MANIFEST_ENTRY = "manifest.json";
     private static final String MODEL_ENTRY = "model.bin";
+    private static final String REFERENCE_ENTRY = "reference.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** A bundle without a drift reference. */
+    public ModelBundle(BundleManifest manifest, byte[] modelBytes) {
+        this(manifest, modelBytes, null);
+    }
 
     /** The zip bytes of this bundle. */
     public byte[] toBytes() {
@@ -48,6 +60,11 @@ public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
             zip.putNextEntry(new ZipEntry(MODEL_ENTRY));
             zip.write(modelBytes);
             zip.closeEntry();
+            if (reference != null) {
+                zip.putNextEntry(new ZipEntry(REFERENCE_ENTRY));
+                zip.write(reference.toJson());
+                zip.closeEntry();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model bundle", e);
         }
@@ -62,6 +79,7 @@ public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
     public static ModelBundle fromBytes(byte[] zipBytes) {
         BundleManifest manifest = null;
         byte[] model = null;
+        ModelReference reference = null;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(zipBytes))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 byte[] content = zip.readAllBytes();
@@ -69,6 +87,8 @@ public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
                     manifest = JSON.readValue(content, BundleManifest.class);
                 } else if (MODEL_ENTRY.equals(entry.getName())) {
                     model = content;
+                } else if (REFERENCE_ENTRY.equals(entry.getName())) {
+                    reference = ModelReference.fromJson(content);
                 }
             }
         } catch (IOException e) {
@@ -78,7 +98,7 @@ public record ModelBundle(BundleManifest manifest, byte[] modelBytes) {
             throw new IllegalArgumentException(
                     "model bundle lacks " + (manifest == null ? MANIFEST_ENTRY : MODEL_ENTRY));
         }
-        return new ModelBundle(manifest, model);
+        return new ModelBundle(manifest, model, reference);
     }
 
     /**

@@ -27,7 +27,7 @@ public interface DashboardConfig {
 
     /**
      * Models whose live quality per version and variant is charted, read from the feedback
-     * loop's joined rows at every sample; none: no quality charts.
+     * loop's joined rows at every sample; none: every model whose predictions were consumed.
      */
     Optional<List<String>> models();
 

@@ -5,16 +5,19 @@ import io.mlmesh.monitor.feedback.FeedbackLoop;
 import io.mlmesh.monitor.feedback.FeedbackUnavailableException;
 import io.mlmesh.monitor.feedback.GroupQuality;
 import io.mlmesh.monitor.feedback.PredictionsNotFoundException;
+import io.mlmesh.monitor.served.ServedDriftMonitor;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Live quality per model version and variant of the models in
- * {@code mlmesh.monitor.dashboard.models}, from the feedback loop's joined rows: AUC, accuracy
+ * {@code mlmesh.monitor.dashboard.models}, or when none are listed of every model whose
+ * predictions the monitor has consumed, from the feedback loop's joined rows: AUC, accuracy
  * and log loss of every row joined so far (within the feedback retention), so each sample shows
  * where quality stands as outcomes arrive. A series is named {@code <model> v<version>
  * <variant>}.
@@ -36,18 +39,21 @@ public final class QualityFigures implements FigureSource {
     private static final Logger LOG = Logger.getLogger(QualityFigures.class);
 
     private final FeedbackLoop feedback;
-    private final List<String> models;
+    private final ServedDriftMonitor served;
+    private final Optional<List<String>> listedModels;
     private final Set<String> failingModels = new HashSet<>();
 
-    QualityFigures(FeedbackLoop feedback, DashboardConfig config) {
+    QualityFigures(FeedbackLoop feedback, ServedDriftMonitor served, DashboardConfig config) {
         this.feedback = feedback;
-        this.models = config.models().orElse(List.of());
+        this.served = served;
+        this.listedModels = config.models();
     }
 
     @Override
     public List<Figure> read() {
         List<Figure> figures = new ArrayList<>();
-        for (String model : models) {
+        for (String model : listedModels.orElseGet(
+                () -> List.copyOf(served.servedVersions().keySet()))) {
             readModel(model, figures);
         }
         return figures;

@@ -10,6 +10,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mlmesh.monitor.config.MonitorConfig;
+import io.mlmesh.monitor.v1.PredictionLogEntry;
 import io.mlmesh.monitor.v1.RecordOutcomeRequest;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -18,6 +19,8 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -42,6 +45,8 @@ public class FeedbackLoop {
     private volatile RedisClient client;
     private volatile PredictionLogConsumer consumer;
     private FeedbackStore store;
+    private final List<Consumer<PredictionLogEntry>> storedListeners =
+            new CopyOnWriteArrayList<>();
 
     public FeedbackLoop(MonitorConfig config, MeterRegistry registry) {
         this.config = config.feedback();
@@ -57,7 +62,7 @@ public class FeedbackLoop {
         RedisURI uri = uriOf(config.redisUrl().get());
         uri.setTimeout(config.redisTimeout());
         client = RedisClient.create(uri);
-        consumer = new PredictionLogConsumer(client, config, registry);
+        consumer = new PredictionLogConsumer(client, config, registry, this::storedPrediction);
         consumer.start();
     }
 
@@ -77,6 +82,27 @@ public class FeedbackLoop {
 
         consumer.stop();
         client.shutdown();
+    }
+
+    /**
+     * Adds a listener told of every prediction the consumer stores for the first time (not of
+     * duplicates), on the consumer's thread, before the entry is acknowledged. Listeners added
+     * before start see every entry.
+     */
+    public void onStoredPrediction(Consumer<PredictionLogEntry> listener) {
+        storedListeners.add(listener);
+    }
+
+    /** Tells every listener; a failing one is logged, so that consumption never stops. */
+    private void storedPrediction(PredictionLogEntry entry) {
+        for (Consumer<PredictionLogEntry> listener : storedListeners) {
+            try {
+                listener.accept(entry);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "stored prediction listener failed request=%s model=%s",
+                        entry.getRequestId(), entry.getModel());
+            }
+        }
     }
 
     /** The stream consumer; tests stop and start it to play a monitor restart. */

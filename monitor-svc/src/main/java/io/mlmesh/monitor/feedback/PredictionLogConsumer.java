@@ -54,17 +54,19 @@ public final class PredictionLogConsumer {
     private final Counter stored;
     private final Counter duplicates;
     private final Counter rejected;
+    private final java.util.function.Consumer<PredictionLogEntry> onStored;
     private volatile boolean running;
     private Thread reader;
     private boolean failing;
 
     PredictionLogConsumer(RedisClient client, MonitorConfig.Feedback config,
-            MeterRegistry registry) {
+            MeterRegistry registry, java.util.function.Consumer<PredictionLogEntry> onStored) {
         this.client = client;
         this.config = config;
         this.stored = registry.counter("mlmesh.monitor.predictions.stored");
         this.duplicates = registry.counter("mlmesh.monitor.predictions.duplicates");
         this.rejected = registry.counter("mlmesh.monitor.predictions.rejected");
+        this.onStored = onStored;
     }
 
     /** Starts reading on a new thread; does nothing when already running. */
@@ -200,6 +202,7 @@ public final class PredictionLogConsumer {
 
         if (store.storePrediction(entry)) {
             stored.increment();
+            onStored.accept(entry);
         } else {
             duplicates.increment();
         }

@@ -35,7 +35,7 @@ final class DriftProto {
         return builder.build();
     }
 
-    private static ColumnDrift toProto(FeatureDrift feature) {
+    static ColumnDrift toProto(FeatureDrift feature) {
         return ColumnDrift.newBuilder()
                 .setColumn(feature.feature())
                 .setKind(FeatureKind.valueOf("FEATURE_KIND_" + feature.kind().name()))

@@ -6,6 +6,8 @@ import io.mlmesh.monitor.drift.DatasetComparer;
 import io.mlmesh.monitor.feedback.FeedbackLoop;
 import io.mlmesh.monitor.feedback.JoinedRow;
 import io.mlmesh.monitor.feedback.OutcomeResult;
+import io.mlmesh.monitor.served.RetrainingTrigger;
+import io.mlmesh.monitor.served.ServedDriftMonitor;
 import io.mlmesh.monitor.slo.ObjectiveMonitor;
 import io.mlmesh.monitor.store.OperationLatency;
 import io.mlmesh.monitor.store.ReceivedSpan;
@@ -17,15 +19,19 @@ import io.mlmesh.monitor.v1.CompareDatasetsRequest;
 import io.mlmesh.monitor.v1.DatasetDrift;
 import io.mlmesh.monitor.v1.ExportOutcomesRequest;
 import io.mlmesh.monitor.v1.GetLiveQualityRequest;
+import io.mlmesh.monitor.v1.GetServedDriftRequest;
 import io.mlmesh.monitor.v1.GetTraceRequest;
 import io.mlmesh.monitor.v1.GetTraceSummaryRequest;
 import io.mlmesh.monitor.v1.LabelledPrediction;
 import io.mlmesh.monitor.v1.ListAlertsRequest;
+import io.mlmesh.monitor.v1.ListRetrainingDecisionsRequest;
 import io.mlmesh.monitor.v1.LiveQuality;
 import io.mlmesh.monitor.v1.MonitorGrpc;
 import io.mlmesh.monitor.v1.OperationSummary;
 import io.mlmesh.monitor.v1.RecordOutcomeRequest;
 import io.mlmesh.monitor.v1.RecordOutcomeResponse;
+import io.mlmesh.monitor.v1.RetrainingDecisions;
+import io.mlmesh.monitor.v1.ServedDrift;
 import io.mlmesh.monitor.v1.ServiceSummary;
 import io.mlmesh.monitor.v1.Span;
 import io.mlmesh.monitor.v1.Trace;
@@ -38,10 +44,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code mlmesh.monitor.v1.Monitor}: what the received traces say, read from {@link TraceStore},
  * whether data drifted ({@link DatasetComparer}), how served predictions fare against
- * their outcomes ({@link FeedbackLoop}), and which service-level objectives are broken
- * ({@link ObjectiveMonitor}). Runs on worker threads: a summary computes percentiles
- * for every operation under the store's lock, a comparison streams two training sets from the
- * feature store, the feedback calls wait for Redis.
+ * their outcomes ({@link FeedbackLoop}), which service-level objectives are broken
+ * ({@link ObjectiveMonitor}), and how served traffic drifts ({@link ServedDriftMonitor}) with
+ * the retraining it caused ({@link RetrainingTrigger}). Runs on worker threads: a summary
+ * computes percentiles for every operation under the store's lock, a comparison streams two
+ * training sets from the feature store, the feedback calls wait for Redis.
  */
 @GrpcService
 public final class MonitorService extends MonitorGrpc.MonitorImplBase {
@@ -52,13 +59,18 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
     private final DatasetComparer comparer;
     private final FeedbackLoop feedback;
     private final ObjectiveMonitor objectives;
+    private final ServedDriftMonitor servedDrift;
+    private final RetrainingTrigger retraining;
 
     MonitorService(TraceStore store, DatasetComparer comparer, FeedbackLoop feedback,
-            ObjectiveMonitor objectives) {
+            ObjectiveMonitor objectives, ServedDriftMonitor servedDrift,
+            RetrainingTrigger retraining) {
         this.store = store;
         this.comparer = comparer;
         this.feedback = feedback;
         this.objectives = objectives;
+        this.servedDrift = servedDrift;
+        this.retraining = retraining;
     }
 
     @Override
@@ -177,6 +189,30 @@ public final class MonitorService extends MonitorGrpc.MonitorImplBase {
         }
 
         responseObserver.onNext(alerts);
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void getServedDrift(GetServedDriftRequest request,
+            StreamObserver<ServedDrift> responseObserver) {
+        ServedDrift drift;
+        try {
+            drift = ServedDriftProto.servedDrift(servedDrift, request);
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapping.toStatus("Monitor/GetServedDrift", e));
+            return;
+        }
+
+        responseObserver.onNext(drift);
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void listRetrainingDecisions(ListRetrainingDecisionsRequest request,
+            StreamObserver<RetrainingDecisions> responseObserver) {
+        responseObserver.onNext(ServedDriftProto.decisions(retraining, request.getModel()));
         responseObserver.onCompleted();
     }
 

@@ -6,6 +6,7 @@ import io.mlmesh.monitor.drift.PeerFailure;
 import io.mlmesh.monitor.feedback.FeedbackUnavailableException;
 import io.mlmesh.monitor.feedback.OutcomeConflictException;
 import io.mlmesh.monitor.feedback.PredictionsNotFoundException;
+import io.mlmesh.monitor.served.ServedTrafficNotFoundException;
 import io.mlmesh.monitor.store.TraceNotFoundException;
 import org.jboss.logging.Logger;
 
@@ -32,7 +33,8 @@ final class StatusMapping {
                     .asRuntimeException();
         }
         if (failure instanceof TraceNotFoundException
-                || failure instanceof PredictionsNotFoundException) {
+                || failure instanceof PredictionsNotFoundException
+                || failure instanceof ServedTrafficNotFoundException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof OutcomeConflictException) {

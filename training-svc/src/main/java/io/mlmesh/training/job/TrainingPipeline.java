@@ -9,6 +9,7 @@ import io.mlmesh.training.data.LabelRule;
 import io.mlmesh.training.data.MatrixBuilder;
 import io.mlmesh.training.data.TrainingSet;
 import io.mlmesh.training.data.TrainingSetReader;
+import io.mlmesh.training.drift.ReferenceProfiler;
 import io.mlmesh.training.registry.ModelRegistrar;
 import io.mlmesh.training.registry.VersionMetadata;
 import io.mlmesh.training.registry.VersionRequests;
@@ -96,9 +97,16 @@ public class TrainingPipeline {
             register(job.getId(), new VersionMetadata(spec.getModelName(), job.getId(),
                     spec.getDescription(), params, metrics, data.train(), data.test()),
                     RunRecords.versionTags(spec, job.getId(), data.positiveWeight()),
-                    VersionRequests.bundle(data.vectorizer(), spec.getTrain(), data.train(),
-                            label, params, model.modelBytes()));
+                    withReference(VersionRequests.bundle(data.vectorizer(), spec.getTrain(),
+                            data.train(), label, params, model.modelBytes()), data, model));
         }
+    }
+
+    /** The bundle with the drift reference the monitor compares served traffic with. */
+    private static ModelBundle withReference(ModelBundle bundle, PreparedData data,
+            TrainedModel model) {
+        return new ModelBundle(bundle.manifest(), bundle.modelBytes(), ReferenceProfiler.profile(
+                data.vectorizer().transforms(), data.train(), model.testScores()));
     }
 
     private PreparedData prepare(String jobId, JobSpec spec, LabelRule label,

@@ -602,6 +602,8 @@ class TrainingServiceIT {
                 bundle.manifest().onlineFeatures());
         assertTrue(bundle.manifest().vocabularies().get("origin").contains("ORD"));
         assertEquals(job.getSpec().getParamsMap(), bundle.manifest().params());
+        assertEquals(job.getDatasets(0).getRowCount(), bundle.reference().features().rowCount());
+        assertEquals(job.getDatasets(1).getRowCount(), bundle.reference().prediction().count());
     }
 
     private static void assertLineage(RegisterVersionHeader header, Job job) {
