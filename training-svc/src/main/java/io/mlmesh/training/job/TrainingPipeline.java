@@ -1,5 +1,7 @@
 package io.mlmesh.training.job;
 
+import ai.djl.engine.EngineException;
+import io.mlmesh.core.mlp.MlpInputLayout;
 import io.mlmesh.core.model.ModelBundle;
 import io.mlmesh.core.transform.FeatureTransform;
 import io.mlmesh.core.transform.FeatureVectorizer;
@@ -9,6 +11,8 @@ import io.mlmesh.training.data.LabelRule;
 import io.mlmesh.training.data.MatrixBuilder;
 import io.mlmesh.training.data.TrainingSet;
 import io.mlmesh.training.data.TrainingSetReader;
+import io.mlmesh.training.mlp.MlpParams;
+import io.mlmesh.training.mlp.MlpTrainer;
 import io.mlmesh.training.registry.ModelRegistrar;
 import io.mlmesh.training.registry.VersionMetadata;
 import io.mlmesh.training.registry.VersionRequests;
@@ -19,7 +23,9 @@ import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.JobState;
+import io.mlmesh.training.v1.ModelFamily;
 import io.mlmesh.training.v1.Progress;
+import io.mlmesh.training.xgboost.RoundListener;
 import io.mlmesh.training.xgboost.TrainedModel;
 import io.mlmesh.training.xgboost.XgboostParams;
 import io.mlmesh.training.xgboost.XgboostTrainer;
@@ -34,15 +40,16 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.jboss.logging.Logger;
 
 /**
- * The steps of one XGBoost job (trees or logistic regression), from data to a registered
- * version: LOADING_DATA, TRAINING, EVALUATING and, when asked, REGISTERING. Each step records
- * its state, and what it learned, in the job store; the runner owns the job's start and end.
- * Evaluation records the test metrics, confusion matrix, calibration deciles, slices, SHAP
- * importance and, when the spec names a sensitive attribute, group fairness; a fairness limit
- * the model breaks fails the job after evaluation, before registration.
+ * The steps of one job (XGBoost trees or logistic regression, or the DJL MLP), from data to a
+ * registered version: LOADING_DATA, TRAINING, EVALUATING and, when asked, REGISTERING. Each
+ * step records its state, and what it learned, in the job store; the runner owns the job's
+ * start and end. Evaluation records the test metrics, confusion matrix, calibration deciles,
+ * slices, SHAP importance (trees and linear models) and, when the spec names a sensitive
+ * attribute, group fairness; a fairness limit the model breaks fails the job after
+ * evaluation, before registration.
  *
  * <p>Runs on the job runner's single thread. The cancel check is called between steps and after
- * every boosting round.
+ * every boosting round or epoch.
  */
 @ApplicationScoped
 public class TrainingPipeline {
@@ -52,13 +59,16 @@ public class TrainingPipeline {
     private final JobStore store;
     private final TrainingSetReader reader;
     private final XgboostTrainer trainer = new XgboostTrainer();
+    private final MlpTrainer mlpTrainer;
     private final ModelRegistrar registrar;
 
     @Inject
-    public TrainingPipeline(JobStore store, TrainingSetReader reader, ModelRegistrar registrar) {
+    public TrainingPipeline(JobStore store, TrainingSetReader reader, ModelRegistrar registrar,
+            MlpTrainer mlpTrainer) {
         this.store = store;
         this.reader = reader;
         this.registrar = registrar;
+        this.mlpTrainer = mlpTrainer;
     }
 
     /**
@@ -184,22 +194,45 @@ public class TrainingPipeline {
             Runnable cancelCheck) throws XGBoostError {
         enter(jobId, JobState.JOB_STATE_TRAINING);
         long startNanos = System.nanoTime();
-        XgboostParams params = new XgboostParams(spec.getParamsMap());
-        TrainedModel model = trainer.train(data.trainMatrix(), data.testMatrix(), params,
-                (round, totalRounds, trainLoss, validationLoss) -> {
-                    store.update(jobId, current -> current.toBuilder()
-                            .setProgress(Progress.newBuilder()
-                                    .setStep(round)
-                                    .setTotalSteps(totalRounds)
-                                    .setTrainLoss(trainLoss)
-                                    .setValidationLoss(validationLoss))
-                            .build());
-                    cancelCheck.run();
-                });
-        LOG.infof("job=%s trained rounds=%d train_millis=%d model_bytes=%d", jobId,
-                params.numRounds(), (System.nanoTime() - startNanos) / 1_000_000,
+        RoundListener progress = progress(jobId, cancelCheck);
+        TrainedModel model;
+        int steps;
+        if (spec.getFamily() == ModelFamily.MODEL_FAMILY_MLP) {
+            MlpParams params = MlpParams.of(spec.getParamsMap());
+            model = trainMlp(data, params, progress);
+            steps = params.epochs();
+        } else {
+            XgboostParams params = new XgboostParams(spec.getParamsMap());
+            model = trainer.train(data.trainMatrix(), data.testMatrix(), params, progress);
+            steps = params.numRounds();
+        }
+        LOG.infof("job=%s trained family=%s steps=%d train_millis=%d model_bytes=%d", jobId,
+                spec.getFamily().name(), steps, (System.nanoTime() - startNanos) / 1_000_000,
                 model.modelBytes().length);
         return model;
+    }
+
+    private TrainedModel trainMlp(PreparedData data, MlpParams params, RoundListener progress) {
+        try {
+            return mlpTrainer.train(data.trainMatrix(), data.testMatrix(),
+                    MlpInputLayout.of(data.vectorizer()), params, progress);
+        } catch (IllegalStateException | EngineException e) {
+            throw new JobFailedException("mlp: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records each round's or epoch's losses as the job's progress, then checks for cancel. */
+    private RoundListener progress(String jobId, Runnable cancelCheck) {
+        return (round, totalRounds, trainLoss, validationLoss) -> {
+            store.update(jobId, current -> current.toBuilder()
+                    .setProgress(Progress.newBuilder()
+                            .setStep(round)
+                            .setTotalSteps(totalRounds)
+                            .setTrainLoss(trainLoss)
+                            .setValidationLoss(validationLoss))
+                    .build());
+            cancelCheck.run();
+        };
     }
 
     private void register(String jobId, VersionMetadata metadata,
