@@ -66,6 +66,32 @@ public final class DjlRuntime {
     }
 
     /**
+     * The PyTorch engine, loaded offline, and the device a setting picks on it.
+     *
+     * @param cacheDir where libtorch is unpacked; empty keeps DJL's choice
+     * @throws IllegalStateException when {@code gpu} is asked for and there is none
+     */
+    public static Placement place(DeviceSetting setting, Optional<Path> cacheDir) {
+        Engine engine = pytorch(cacheDir);
+        return new Placement(engine, device(engine, setting), setting);
+    }
+
+    /**
+     * An engine and the device work runs on.
+     *
+     * @param setting what the configuration asked for
+     */
+    public record Placement(Engine engine, Device device, DeviceSetting setting) {
+
+        /** For the log line of the choice: engine, version, setting, GPUs seen, device. */
+        public String describe() {
+            return "engine=" + engine.getEngineName() + " version=" + engine.getVersion()
+                    + " setting=" + setting.name().toLowerCase(Locale.ROOT) + " gpus="
+                    + engine.getGpuCount() + " device=" + device;
+        }
+    }
+
+    /**
      * The device a setting picks on this engine: the CPU, or the first GPU when the setting is
      * {@code gpu}, or {@code auto} and the engine counts at least one.
      *

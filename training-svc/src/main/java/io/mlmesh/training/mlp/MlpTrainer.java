@@ -20,7 +20,6 @@ import io.mlmesh.training.xgboost.TrainedModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import org.jboss.logging.Logger;
@@ -50,8 +49,7 @@ public class MlpTrainer {
 
     private final DjlRuntime.DeviceSetting setting;
     private final Optional<Path> cacheDir;
-    private Engine engine;
-    private Device device;
+    private DjlRuntime.Placement placement;
 
     @Inject
     public MlpTrainer(MlpDeviceConfig config) {
@@ -78,6 +76,8 @@ public class MlpTrainer {
     public synchronized TrainedModel train(FeatureMatrix train, FeatureMatrix test,
             MlpInputLayout layout, MlpParams params, RoundListener listener) {
         loadEngine();
+        Engine engine = placement.engine();
+        Device device = placement.device();
         float positiveWeight = params.positiveWeightFor(train.positiveShare());
         LOG.infof("mlp training rows=%d inputs=%d numeric=%d embeddings=%d hidden=%s"
                 + " epochs=%d batch_size=%d pos_weight=%.4f device=%s", train.rows(),
@@ -96,8 +96,8 @@ public class MlpTrainer {
             double[] testScores = new double[0];
             for (int epoch = 1; epoch <= params.epochs(); epoch++) {
                 shuffleInPlace(order, shuffle);
-                double trainLoss = epoch(manager, network, adam, train, order, params.batchSize(),
-                        positiveWeight);
+                double trainLoss = epoch(engine, manager, network, adam, train, order,
+                        params.batchSize(), positiveWeight);
                 testScores = scores(manager, network, test);
                 listener.onRound(epoch, params.epochs(), trainLoss,
                         BinaryMetrics.logLoss(testScores, test.intLabels()));
@@ -106,8 +106,8 @@ public class MlpTrainer {
         }
     }
 
-    private double epoch(NDManager manager, MlpNetwork network, Optimizer adam,
-            FeatureMatrix train, int[] order, int batchSize, float positiveWeight) {
+    private static double epoch(Engine engine, NDManager manager, MlpNetwork network,
+            Optimizer adam, FeatureMatrix train, int[] order, int batchSize, float positiveWeight) {
         double weightedLoss = 0;
         for (int start = 0; start < order.length; start += batchSize) {
             int rows = Math.min(batchSize, order.length - start);
@@ -201,14 +201,9 @@ public class MlpTrainer {
     }
 
     private void loadEngine() {
-        if (engine != null) {
-            return;
+        if (placement == null) {
+            placement = DjlRuntime.place(setting, cacheDir);
+            LOG.infof("djl engine loaded %s", placement.describe());
         }
-        Engine loaded = DjlRuntime.pytorch(cacheDir);
-        device = DjlRuntime.device(loaded, setting);
-        engine = loaded;
-        LOG.infof("djl engine loaded engine=%s version=%s setting=%s gpus=%d device=%s",
-                loaded.getEngineName(), loaded.getVersion(),
-                setting.name().toLowerCase(Locale.ROOT), loaded.getGpuCount(), device);
     }
 }
