@@ -58,11 +58,11 @@ import java.util.stream.Stream;
 /**
  * The flights demo: real US flights go through the whole mesh. The feature store derives, per
  * origin airport, the late share, mean delay and number of flights over the 7 days before each
- * day; training joins them point-in-time to January-May flights and trains XGBoost; the
- * registry holds the model as {@code production}; inference serves it; the test month (June
- * for the full file) is replayed in time order through {@code Predict}, materializing the
- * features day by day as production would, and the served AUC must equal the offline AUC on
- * the same rows. Then each flight's true outcome is fed back to the monitor, which joins it
+ * day; training joins them point-in-time to January-May flights and trains XGBoost (or the
+ * MLP, {@code --family mlp}); the registry holds the model as {@code production}; inference
+ * serves it; the test month (June for the full file) is replayed in time order through
+ * {@code Predict}, materializing the features day by day as production would, and the served
+ * AUC must equal the offline AUC on the same rows. Then each flight's true outcome is fed back to the monitor, which joins it
  * with the prediction inference logged, and the live AUC must equal the served AUC.
  */
 public final class FlightsDemo {
@@ -207,24 +207,28 @@ public final class FlightsDemo {
 
     private Job train(TrainingGrpc.TrainingBlockingStub training, FeatureView view,
             MonthSplit split) {
-        JobSpec spec = JobSpec.newBuilder()
+        JobSpec.Builder spec = JobSpec.newBuilder()
                 .setModelName(MODEL)
                 .setTrain(trainingSetRequest(view, split.trainStart(), split.testStart(),
                         options.trainFraction()))
                 .setTest(testRequest(view, split))
                 .setLabel(LabelSpec.newBuilder().setColumn("delay").setThreshold(LATE_MINUTES))
-                .addAllTransforms(transforms())
-                .setFamily(ModelFamily.MODEL_FAMILY_XGBOOST)
-                .putParams("num_round", String.valueOf(options.rounds()))
-                .putParams("max_depth", "6")
-                .putParams("eta", "0.1")
+                .addAllTransforms(transforms(options.mlp()))
                 .setRegister(true)
-                .setDescription("flights demo: late (> 15 min) from origin history and schedule")
-                .build();
+                .setDescription("flights demo: late (> 15 min) from origin history and schedule");
+        if (options.mlp()) {
+            spec.setFamily(ModelFamily.MODEL_FAMILY_MLP);
+        } else {
+            spec.setFamily(ModelFamily.MODEL_FAMILY_XGBOOST)
+                    .putParams("num_round", String.valueOf(options.rounds()))
+                    .putParams("max_depth", "6")
+                    .putParams("eta", "0.1");
+        }
         long startNanos = System.nanoTime();
         Job job = training.submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
-        out.printf("%n[training] job %s submitted: XGBoost, train %s (%s of flights),"
-                + " test %s (%s)%n", job.getId(), split.trainMonths(),
+        out.printf("%n[training] job %s submitted: %s, train %s (%s of flights),"
+                + " test %s (%s)%n", job.getId(), options.mlp() ? "MLP (DJL, PyTorch)"
+                : "XGBoost", split.trainMonths(),
                 percent(options.trainFraction()), split.testMonth(),
                 percent(options.testFraction()));
 
@@ -253,9 +257,11 @@ public final class FlightsDemo {
         }
         int step = current.getProgress().getStep();
         int total = current.getProgress().getTotalSteps();
-        if (step != previous.getProgress().getStep() && (step % 20 == 0 || step == total)) {
-            out.printf("[training]   round %3d/%d  train log loss %.5f  test log loss %.5f%n",
-                    step, total, current.getProgress().getTrainLoss(),
+        if (step != previous.getProgress().getStep()
+                && (step % 20 == 0 || step == total || options.mlp())) {
+            out.printf("[training]   %s %3d/%d  train log loss %.5f  test log loss %.5f%n",
+                    options.mlp() ? "epoch" : "round", step, total,
+                    current.getProgress().getTrainLoss(),
                     current.getProgress().getValidationLoss());
         }
         return current;
@@ -372,17 +378,23 @@ public final class FlightsDemo {
                 .build();
     }
 
-    private static List<FeatureTransform> transforms() {
+    /**
+     * The model inputs. Trees take numbers and airport indexes as they are; the MLP takes
+     * standardized numbers and airports as integer codes, which it embeds.
+     */
+    private static List<FeatureTransform> transforms(boolean mlp) {
+        TransformKind number = mlp ? TransformKind.TRANSFORM_KIND_STANDARDIZE
+                : TransformKind.TRANSFORM_KIND_NUMERIC;
+        TransformKind airport = mlp ? TransformKind.TRANSFORM_KIND_INTEGER_ENCODING
+                : TransformKind.TRANSFORM_KIND_CATEGORY_INDEX;
         List<FeatureTransform> own = List.of(
                 transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY, "date"),
                 transform("weekday", TransformKind.TRANSFORM_KIND_DAY_OF_WEEK, "date"),
-                transform("distance", TransformKind.TRANSFORM_KIND_NUMERIC, "distance"),
-                transform("origin", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX, "origin"),
-                transform("destination", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX,
-                        "destination"));
+                transform("distance", number, "distance"),
+                transform("origin", airport, "origin"),
+                transform("destination", airport, "destination"));
         List<FeatureTransform> online = VIEW_FEATURES.stream()
-                .map(feature -> transform(VIEW + "__" + feature,
-                        TransformKind.TRANSFORM_KIND_NUMERIC, VIEW + "__" + feature))
+                .map(feature -> transform(VIEW + "__" + feature, number, VIEW + "__" + feature))
                 .toList();
         return Stream.concat(own.stream(), online.stream()).toList();
     }
