@@ -62,8 +62,9 @@ import java.util.stream.Stream;
  * MLP, {@code --family mlp}); the registry holds the model as {@code production}; inference
  * serves it; the test month (June for the full file) is replayed in time order through
  * {@code Predict}, materializing the features day by day as production would, and the served
- * AUC must equal the offline AUC on the same rows. Then each flight's true outcome is fed back to the monitor, which joins it
- * with the prediction inference logged, and the live AUC must equal the served AUC.
+ * AUC must equal the offline AUC on the same rows. Then each flight's true outcome is fed back
+ * to the monitor, which joins it with the prediction inference logged, and the live AUC must
+ * equal the served AUC.
  */
 public final class FlightsDemo {
 
