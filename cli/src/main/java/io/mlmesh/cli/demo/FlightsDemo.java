@@ -112,8 +112,9 @@ public final class FlightsDemo {
                     + " evaluated on: %s)%n", split.testMonth(), testSet.rows().size(),
                     hashMatches ? "yes" : "NO");
             TestMonthReplay replay = new TestMonthReplay(features,
-                    PredictorGrpc.newBlockingStub(inferenceChannel), view, options.concurrency(),
-                    out);
+                    PredictorGrpc.newBlockingStub(inferenceChannel), view,
+                    ViewInputs.of(RegistryGrpc.newBlockingStub(registryChannel), production),
+                    options.concurrency(), out);
             TestMonthReplay.Outcome served = replay.run(testSet.rows());
             OipBaseline.Outcome baseline = OipBaseline.run(
                     GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
@@ -380,25 +381,22 @@ public final class FlightsDemo {
     }
 
     /**
-     * The model inputs. Trees take numbers and airport indexes as they are; the MLP takes the
-     * distance standardized and airports as integer codes, which it embeds. The view's features
-     * stay as they are for both, so that the replay can compare each served value with its
-     * offline row.
+     * The model inputs. Trees take numbers and airport indexes as they are; the MLP takes
+     * standardized numbers and airports as integer codes, which it embeds.
      */
     private static List<FeatureTransform> transforms(boolean mlp) {
-        TransformKind distance = mlp ? TransformKind.TRANSFORM_KIND_STANDARDIZE
+        TransformKind number = mlp ? TransformKind.TRANSFORM_KIND_STANDARDIZE
                 : TransformKind.TRANSFORM_KIND_NUMERIC;
         TransformKind airport = mlp ? TransformKind.TRANSFORM_KIND_INTEGER_ENCODING
                 : TransformKind.TRANSFORM_KIND_CATEGORY_INDEX;
         List<FeatureTransform> own = List.of(
                 transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY, "date"),
                 transform("weekday", TransformKind.TRANSFORM_KIND_DAY_OF_WEEK, "date"),
-                transform("distance", distance, "distance"),
+                transform("distance", number, "distance"),
                 transform("origin", airport, "origin"),
                 transform("destination", airport, "destination"));
         List<FeatureTransform> online = VIEW_FEATURES.stream()
-                .map(feature -> transform(VIEW + "__" + feature,
-                        TransformKind.TRANSFORM_KIND_NUMERIC, VIEW + "__" + feature))
+                .map(feature -> transform(VIEW + "__" + feature, number, VIEW + "__" + feature))
                 .toList();
         return Stream.concat(own.stream(), online.stream()).toList();
     }
