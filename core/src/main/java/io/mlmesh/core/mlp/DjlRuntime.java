@@ -56,7 +56,8 @@ public final class DjlRuntime {
      * The PyTorch engine, loaded offline.
      *
      * @param cacheDir where libtorch is unpacked; empty keeps DJL's choice
-     *     ({@code DJL_CACHE_DIR}, else {@code ~/.djl.ai})
+     *     ({@code DJL_CACHE_DIR}, else {@code ~/.djl.ai}); a {@code DJL_CACHE_DIR} environment
+     *     variable wins, since DJL reads it before the property
      */
     public static synchronized Engine pytorch(Optional<Path> cacheDir) {
         keepOffline();
