@@ -45,6 +45,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "16", description = "Concurrent calls.")
     int concurrency;
 
+    @Option(names = "--family", defaultValue = DemoOptions.XGBOOST, description = "Model"
+            + " family to train and serve: xgboost (gradient-boosted trees) or mlp (a small"
+            + " neural network with airport embeddings, DJL on PyTorch).")
+    String family;
+
     @Option(names = "--redis-url", description = "Use this Redis instead of a private one.")
     String redisUrl;
 
@@ -59,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoOptions options = new DemoOptions(choice.path(),
                 trainFraction != null ? trainFraction : choice.full() ? 0.2 : 1.0,
                 testFraction != null ? testFraction : choice.full() ? 0.05 : 1.0,
-                rounds, concurrency);
+                rounds, concurrency, family);
         DemoResult result = run(home, home.resolve(".mlmesh/demo"), options, choice.full(),
                 redisUrl, keepRunning, System.out);
         boolean parity = result.aucAgrees() && result.featureMismatches() == 0

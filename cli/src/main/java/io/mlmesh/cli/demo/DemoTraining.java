@@ -52,7 +52,7 @@ final class DemoTraining {
                 .setTest(FlightsDemo.testRequest(view, split, options))
                 .setLabel(LabelSpec.newBuilder().setColumn("delay")
                         .setThreshold(FlightsDemo.LATE_MINUTES))
-                .addAllTransforms(FlightsDemo.transforms())
+                .addAllTransforms(FlightsDemo.transforms(family == ModelFamily.MODEL_FAMILY_MLP))
                 .setFamily(family)
                 .putAllParams(params)
                 .setRegister(true)
@@ -65,7 +65,7 @@ final class DemoTraining {
                 FlightsDemo.percent(options.trainFraction()), split.testMonth(),
                 FlightsDemo.percent(options.testFraction()));
 
-        Job last = awaitEnd(job);
+        Job last = awaitEnd(job, family == ModelFamily.MODEL_FAMILY_MLP);
         printDatasets(last);
         out.printf("[training] test metrics: AUC %.6f, log loss %.6f, accuracy %.4f; job took"
                 + " %.1f s; registered v%d%n", last.getMetricsOrThrow("auc"),
@@ -74,12 +74,13 @@ final class DemoTraining {
         return last;
     }
 
-    private Job awaitEnd(Job job) {
+    /** @param epochs whether the job's steps are epochs (the MLP) rather than boosting rounds */
+    private Job awaitEnd(Job job, boolean epochs) {
         Job last = job;
         Iterator<JobEvent> events = training.watchJob(
                 GetJobRequest.newBuilder().setId(job.getId()).build());
         while (events.hasNext()) {
-            last = printProgress(last, events.next().getJob());
+            last = printProgress(last, events.next().getJob(), epochs);
         }
         last = training.getJob(GetJobRequest.newBuilder().setId(job.getId()).build());
         if (last.getState() != JobState.JOB_STATE_SUCCEEDED) {
@@ -89,16 +90,18 @@ final class DemoTraining {
         return last;
     }
 
-    private Job printProgress(Job previous, Job current) {
+    private Job printProgress(Job previous, Job current, boolean epochs) {
         if (current.getState() != previous.getState()) {
             out.printf("[training]   %s%n", current.getState().name()
                     .replace("JOB_STATE_", "").toLowerCase(Locale.ROOT));
         }
         int step = current.getProgress().getStep();
         int total = current.getProgress().getTotalSteps();
-        if (step != previous.getProgress().getStep() && (step % 20 == 0 || step == total)) {
-            out.printf("[training]   round %3d/%d  train log loss %.5f  test log loss %.5f%n",
-                    step, total, current.getProgress().getTrainLoss(),
+        if (step != previous.getProgress().getStep()
+                && (step % 20 == 0 || step == total || epochs)) {
+            out.printf("[training]   %s %3d/%d  train log loss %.5f  test log loss %.5f%n",
+                    epochs ? "epoch" : "round", step, total,
+                    current.getProgress().getTrainLoss(),
                     current.getProgress().getValidationLoss());
         }
         return current;

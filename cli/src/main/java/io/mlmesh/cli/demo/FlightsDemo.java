@@ -52,12 +52,13 @@ import java.util.stream.Stream;
 /**
  * The flights demo: real US flights go through the whole mesh. The feature store derives, per
  * origin airport, the late share, mean delay and number of flights over the 7 days before each
- * day; training joins them point-in-time to January-May flights and trains XGBoost; the
- * registry holds the model as {@code production}; inference serves it; the test month (June
- * for the full file) is replayed in time order through {@code Predict}, materializing the
- * features day by day as production would, and the served AUC must equal the offline AUC on
- * the same rows. Then each flight's true outcome is fed back to the monitor, which joins it
- * with the prediction inference logged, and the live AUC must equal the served AUC.
+ * day; training joins them point-in-time to January-May flights and trains XGBoost (or the
+ * MLP, {@code --family mlp}); the registry holds the model as {@code production}; inference
+ * serves it; the test month (June for the full file) is replayed in time order through
+ * {@code Predict}, materializing the features day by day as production would, and the served
+ * AUC must equal the offline AUC on the same rows. Then each flight's true outcome is fed back
+ * to the monitor, which joins it with the prediction inference logged, and the live AUC must
+ * equal the served AUC.
  */
 public final class FlightsDemo {
 
@@ -95,9 +96,11 @@ public final class FlightsDemo {
             FeatureView view = applyView(features);
             DemoTraining training = new DemoTraining(TrainingGrpc.newBlockingStub(trainingChannel),
                     view, split, options, out);
-            Job job = training.train("XGBoost", ModelFamily.MODEL_FAMILY_XGBOOST, Map.of(
-                    "num_round", String.valueOf(options.rounds()), "max_depth", "6",
-                    "eta", "0.1"));
+            Job job = options.mlp()
+                    ? training.train("MLP (DJL, PyTorch)", ModelFamily.MODEL_FAMILY_MLP, Map.of())
+                    : training.train("XGBoost", ModelFamily.MODEL_FAMILY_XGBOOST, Map.of(
+                            "num_round", String.valueOf(options.rounds()), "max_depth", "6",
+                            "eta", "0.1"));
             ModelVersion production = promote(RegistryGrpc.newBlockingStub(registryChannel), job);
             load(PredictorGrpc.newBlockingStub(inferenceChannel));
 
@@ -109,21 +112,23 @@ public final class FlightsDemo {
             out.printf("%nreplaying %s: %,d flights from the feature store (same rows the job"
                     + " evaluated on: %s)%n", split.testMonth(), testSet.rows().size(),
                     hashMatches ? "yes" : "NO");
+            ViewInputs viewInputs = ViewInputs.of(RegistryGrpc.newBlockingStub(registryChannel),
+                    production);
             TestMonthReplay replay = new TestMonthReplay(features,
                     PredictorGrpc.newBlockingStub(inferenceChannel), MODEL, REPLAY_REQUEST_IDS,
-                    view, options.concurrency(), out);
+                    view, viewInputs, options.concurrency(), out);
             TestMonthReplay.Outcome served = replay.run(testSet.rows());
             OipBaseline.Outcome baseline = OipBaseline.run(
                     GRPCInferenceServiceGrpc.newBlockingStub(inferenceChannel), served.vectors(),
-                    served.scores(), options.concurrency());
+                    served.scores(), options.concurrency(), options.mlp() ? 1e-6 : 0);
 
             DemoResult.Live live = feedOutcomesBack(monitor, testSet.rows(),
                     production.getVersion());
 
             TraceSummary traces = traceSummary(monitor);
             Trace slowestPredict = slowestPredict(monitor, traces);
-            VariantExperiment.Outcome experiment = runExperiment(training, view, production,
-                    testSet, new VariantExperiment.Services(
+            VariantExperiment.Outcome experiment = runExperiment(training, view, viewInputs,
+                    production, testSet, new VariantExperiment.Services(
                             RegistryGrpc.newBlockingStub(registryChannel),
                             PredictorGrpc.newBlockingStub(inferenceChannel), monitor), features);
             double servedAuc = BinaryMetrics.auc(served.scores(), testSet.labels());
@@ -141,10 +146,11 @@ public final class FlightsDemo {
 
     /** The A/B split and shadow, on the last week of the replayed rows. */
     private VariantExperiment.Outcome runExperiment(DemoTraining training, FeatureView view,
-            ModelVersion production, TestSet testSet, VariantExperiment.Services services,
+            ViewInputs viewInputs, ModelVersion production, TestSet testSet,
+            VariantExperiment.Services services,
             FeatureStoreGrpc.FeatureStoreBlockingStub features) {
         TestMonthReplay replay = new TestMonthReplay(features, services.predictor(),
-                VariantExperiment.ENDPOINT, VariantExperiment.REQUEST_IDS, view,
+                VariantExperiment.ENDPOINT, VariantExperiment.REQUEST_IDS, view, viewInputs,
                 options.concurrency(), out);
         OutcomeFeedback feedback = mesh.feedbackEnabled() ? new OutcomeFeedback(
                 services.monitor(), VariantExperiment.REQUEST_IDS, options.concurrency(), out)
@@ -329,17 +335,23 @@ public final class FlightsDemo {
                 .build();
     }
 
-    static List<FeatureTransform> transforms() {
+    /**
+     * The model inputs. Trees take numbers and airport indexes as they are; the MLP takes
+     * standardized numbers and airports as integer codes, which it embeds.
+     */
+    static List<FeatureTransform> transforms(boolean mlp) {
+        TransformKind number = mlp ? TransformKind.TRANSFORM_KIND_STANDARDIZE
+                : TransformKind.TRANSFORM_KIND_NUMERIC;
+        TransformKind airport = mlp ? TransformKind.TRANSFORM_KIND_INTEGER_ENCODING
+                : TransformKind.TRANSFORM_KIND_CATEGORY_INDEX;
         List<FeatureTransform> own = List.of(
                 transform("hour", TransformKind.TRANSFORM_KIND_HOUR_OF_DAY, "date"),
                 transform("weekday", TransformKind.TRANSFORM_KIND_DAY_OF_WEEK, "date"),
-                transform("distance", TransformKind.TRANSFORM_KIND_NUMERIC, "distance"),
-                transform("origin", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX, "origin"),
-                transform("destination", TransformKind.TRANSFORM_KIND_CATEGORY_INDEX,
-                        "destination"));
+                transform("distance", number, "distance"),
+                transform("origin", airport, "origin"),
+                transform("destination", airport, "destination"));
         List<FeatureTransform> online = VIEW_FEATURES.stream()
-                .map(feature -> transform(VIEW + "__" + feature,
-                        TransformKind.TRANSFORM_KIND_NUMERIC, VIEW + "__" + feature))
+                .map(feature -> transform(VIEW + "__" + feature, number, VIEW + "__" + feature))
                 .toList();
         return Stream.concat(own.stream(), online.stream()).toList();
     }

@@ -14,7 +14,10 @@ import org.HdrHistogram.Histogram;
  * The baseline the demo measures {@code Predict} against: the same vectors, already built,
  * sent through the standard OIP {@code ModelInfer} at the same concurrency. The difference is
  * what fetching online features and applying transforms costs. The scores must also be equal:
- * both protocols reach the same loaded model.
+ * both protocols reach the same loaded model. XGBoost scores a row alike in any batch, so its
+ * scores must be equal bit for bit; PyTorch's matrix kernels may round a row differently with
+ * other batch sizes, and the two protocols' rows meet in different batches, so the MLP's scores
+ * must agree within a tolerance.
  */
 final class OipBaseline {
 
@@ -22,6 +25,7 @@ final class OipBaseline {
 
     /**
      * @param scoreMismatches rows whose ModelInfer probability differs from the Predict score
+     *     by more than the tolerance
      */
     record Outcome(int calls, int scoreMismatches, long p50Micros, long p99Micros,
             double callsPerSecond) {
@@ -31,7 +35,7 @@ final class OipBaseline {
     }
 
     static Outcome run(GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub oip,
-            float[][] vectors, double[] predictScores, int concurrency) {
+            float[][] vectors, double[] predictScores, int concurrency, double tolerance) {
         Histogram latency = new ConcurrentHistogram(HIGHEST_MICROS, 3);
         AtomicInteger mismatches = new AtomicInteger();
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
@@ -44,7 +48,8 @@ final class OipBaseline {
                                 vectors[i].length));
                 latency.recordValue(Math.min(HIGHEST_MICROS,
                         (System.nanoTime() - callNanos) / 1000));
-                if (ModelInferRows.firstOutput(response) != (float) predictScores[i]) {
+                if (!(Math.abs(ModelInferRows.firstOutput(response) - (float) predictScores[i])
+                        <= tolerance)) {
                     mismatches.incrementAndGet();
                 }
             }, "ModelInfer");

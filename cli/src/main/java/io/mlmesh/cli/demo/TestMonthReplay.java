@@ -42,6 +42,7 @@ final class TestMonthReplay {
     private final String target;
     private final String requestIdPrefix;
     private final FeatureView view;
+    private final ViewInputs viewInputs;
     private final int concurrency;
     private final PrintStream out;
 
@@ -63,12 +64,13 @@ final class TestMonthReplay {
      */
     TestMonthReplay(FeatureStoreGrpc.FeatureStoreBlockingStub features,
             PredictorGrpc.PredictorBlockingStub predictor, String target, String requestIdPrefix,
-            FeatureView view, int concurrency, PrintStream out) {
+            FeatureView view, ViewInputs viewInputs, int concurrency, PrintStream out) {
         this.features = features;
         this.predictor = predictor;
         this.target = target;
         this.requestIdPrefix = requestIdPrefix;
         this.view = view;
+        this.viewInputs = viewInputs;
         this.concurrency = concurrency;
         this.out = out;
     }
@@ -182,8 +184,9 @@ final class TestMonthReplay {
     }
 
     /** Whether the served vector holds, for each view feature, the offline row's value. */
-    private static boolean onlineFeaturesMatch(FlightRow row, PredictResponse response) {
+    private boolean onlineFeaturesMatch(FlightRow row, PredictResponse response) {
         List<String> names = response.getFeatureNamesList();
+        float[] offline = viewInputs.of(row);
         for (int f = 0; f < FlightsDemo.VIEW_FEATURES.size(); f++) {
             int position = names.indexOf(FlightsDemo.VIEW + "__"
                     + FlightsDemo.VIEW_FEATURES.get(f));
@@ -191,8 +194,7 @@ final class TestMonthReplay {
                 return false;
             }
             float served = (float) response.getFeatures(position);
-            float offline = (float) row.offlineFeatures()[f];
-            if (Float.compare(served, offline) != 0) {
+            if (Float.compare(served, offline[f]) != 0) {
                 return false;
             }
         }

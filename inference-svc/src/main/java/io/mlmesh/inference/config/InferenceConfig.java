@@ -2,6 +2,7 @@ package io.mlmesh.inference.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,9 @@ public interface InferenceConfig {
 
     /** Dynamic batching, the same for every model version. */
     Batching batching();
+
+    /** The DJL engine of MLP models: see {@code MlpEngine}. */
+    Djl djl();
 
     /** {@code mlmesh.inference.hot-swap.*}: reloading a model when its alias moves. */
     interface HotSwap {
@@ -118,5 +122,22 @@ public interface InferenceConfig {
         OptionalLong timeoutMillis();
 
         OptionalInt instances();
+    }
+
+    /** {@code mlmesh.inference.djl.*}: where MLP models run. */
+    interface Djl {
+
+        /**
+         * {@code auto} (the first GPU when the PyTorch engine sees one, else the CPU),
+         * {@code cpu} or {@code gpu} (an MLP version then fails to load when there is none).
+         */
+        @WithDefault("auto")
+        String device();
+
+        /**
+         * Where DJL unpacks libtorch from the native jar (about 430 MB, once). Empty: the
+         * {@code DJL_CACHE_DIR} environment variable, else {@code ~/.djl.ai}.
+         */
+        Optional<Path> cacheDir();
     }
 }

@@ -1,5 +1,6 @@
 package io.mlmesh.inference.model;
 
+import ai.djl.engine.EngineException;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.mlmesh.core.model.BundleManifest;
@@ -18,6 +19,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -27,8 +29,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads a registry version into the {@link ModelCatalog}: resolve the version, download and
- * verify the artifact, open the bundle and the booster, warm it up with a few predictions on a
- * row of missing values (so the first real call does not pay the engine's first-call cost),
+ * verify the artifact, open the bundle and its engine (an XGBoost booster, or an MLP on DJL's
+ * PyTorch engine), warm it up with a few predictions on a row of missing values (so the first
+ * real call does not pay the engine's first-call cost),
  * then swap it in as the default and tell {@link AliasWatch} which alias, if any, it follows.
  *
  * <p>Every step that can fail runs before the swap, so a refused version (unknown, corrupt,
@@ -41,7 +44,8 @@ import org.jboss.logging.Logger;
 public class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
-    private static final String SERVED_FAMILY = "xgboost";
+    private static final String XGBOOST_FAMILY = "xgboost";
+    private static final String MLP_FAMILY = "mlp";
     private static final String LINEAR_BOOSTER = "gblinear";
 
     private final RegistryBlockingStub registry;
@@ -50,12 +54,14 @@ public class ModelLoader {
     private final int warmUpPredictions;
     private final Clock clock;
     private final Consumer<ServingModel> onServed;
+    private final MlpEngine mlpEngine;
 
     @Inject
     public ModelLoader(@GrpcClient("registry") RegistryBlockingStub registry,
-            ModelCatalog catalog, InferenceConfig config, AliasWatch aliasWatch) {
+            ModelCatalog catalog, InferenceConfig config, AliasWatch aliasWatch,
+            MlpEngine mlpEngine) {
         this(registry, catalog, config.registryTimeoutMillis(), config.warmUpPredictions(),
-                Clock.systemUTC(), aliasWatch::follow);
+                Clock.systemUTC(), aliasWatch::follow, mlpEngine);
     }
 
     /**
@@ -64,13 +70,15 @@ public class ModelLoader {
      * @param onServed told of every version {@link #load} made the default
      */
     ModelLoader(RegistryBlockingStub registry, ModelCatalog catalog, long registryTimeoutMillis,
-            int warmUpPredictions, Clock clock, Consumer<ServingModel> onServed) {
+            int warmUpPredictions, Clock clock, Consumer<ServingModel> onServed,
+            MlpEngine mlpEngine) {
         this.registry = registry;
         this.catalog = catalog;
         this.registryTimeoutMillis = registryTimeoutMillis;
         this.warmUpPredictions = warmUpPredictions;
         this.clock = clock;
         this.onServed = onServed;
+        this.mlpEngine = mlpEngine;
     }
 
     /**
@@ -153,19 +161,25 @@ public class ModelLoader {
             String label) {
         ModelBundle bundle = readBundle(artifact, label);
         BundleManifest manifest = bundle.manifest();
-        if (!SERVED_FAMILY.equalsIgnoreCase(manifest.family())) {
+        String family = manifest.family().toLowerCase(Locale.ROOT);
+        if (!family.equals(XGBOOST_FAMILY) && !family.equals(MLP_FAMILY)) {
             throw InferenceException.failedPrecondition("model family '" + manifest.family()
-                    + "' of " + label + " is not served; inference-svc serves " + SERVED_FAMILY);
+                    + "' of " + label + " is not served; inference-svc serves "
+                    + XGBOOST_FAMILY + " and " + MLP_FAMILY);
         }
 
         try {
             FeatureVectorizer vectorizer = bundle.vectorizer();
             OnlineFeaturePlan online = OnlineFeaturePlan.of(manifest.onlineFeatures());
             RequestSchema schema = RequestSchema.of(manifest.transforms(), online);
-            Booster booster = openBooster(bundle.modelBytes(), vectorizer.width(), label);
+            ModelScorer scorer = family.equals(MLP_FAMILY)
+                    ? openMlp(bundle.modelBytes(), vectorizer, label)
+                    : new XgboostScorer(openBooster(bundle.modelBytes(), vectorizer.width(),
+                            label), vectorizer.width(),
+                            !LINEAR_BOOSTER.equals(manifest.params().get("booster")));
             return new ServingModel(version.getModel(), version.getVersion(), alias,
                     version.getArtifact().getSha256(), clock.instant(), vectorizer, online, schema,
-                    booster, !LINEAR_BOOSTER.equals(manifest.params().get("booster")));
+                    scorer);
         } catch (IllegalArgumentException e) {
             throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
                     "bundle of " + label + " is inconsistent: " + e.getMessage(), e);
@@ -186,6 +200,15 @@ public class ModelLoader {
         } catch (IllegalArgumentException e) {
             throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
                     "artifact of " + label + " is not a model bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private ModelScorer openMlp(byte[] weights, FeatureVectorizer vectorizer, String label) {
+        try {
+            return mlpEngine.open(weights, vectorizer);
+        } catch (IllegalStateException | EngineException e) {
+            throw new InferenceException(InferenceException.Reason.FAILED_PRECONDITION,
+                    "DJL cannot open the MLP of " + label + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,18 +5,14 @@ import io.mlmesh.inference.InferenceException;
 import io.mlmesh.inference.features.OnlineFeaturePlan;
 import java.time.Instant;
 import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.DMatrix;
-import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * One loaded model version: the bundle's vectorizer and online features, and the booster.
+ * One loaded model version: the bundle's vectorizer and online features, and the engine that
+ * scores it (XGBoost4J for trees and linear models, DJL on PyTorch for the MLP).
  *
- * <p>Thread safety: {@link #predict} is called by many request threads at once on one
- * {@link Booster}. XGBoost's in-place prediction keeps its working buffers per calling thread
- * (the C API's thread-local prediction entry) and the Java wrapper holds no mutable state, so
- * no lock is taken; {@code ServingModelTest} checks that concurrent results equal single-thread
- * ones bit for bit. A replaced version is never disposed explicitly: requests still running on
- * it finish, and the booster's finalizer frees the native model once nothing refers to it.
+ * <p>Thread safety: {@link #predict} is called by many request threads at once on one scorer,
+ * which takes no lock ({@link XgboostScorer}, {@code MlpScorer}); {@code ServingModelTest} and
+ * {@code MlpScorerTest} check that concurrent results equal single-thread ones bit for bit.
  *
  * @param name the registry model name
  * @param version the registry version number
@@ -26,9 +22,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * @param vectorizer turns a request row into the model input (core's, as training used)
  * @param onlineFeatures the features read from the feature store per request
  * @param requestSchema the request fields and their kinds
- * @param booster the engine
- * @param inPlace whether the booster predicts in place; XGBoost's linear booster (logistic
- *     regression) cannot, and predicts from a DMatrix made per call instead
+ * @param scorer the engine
  */
 public record ServingModel(
         String name,
@@ -39,15 +33,14 @@ public record ServingModel(
         FeatureVectorizer vectorizer,
         OnlineFeaturePlan onlineFeatures,
         RequestSchema requestSchema,
-        Booster booster,
-        boolean inPlace) {
+        ModelScorer scorer) {
 
-    /** A model whose booster predicts in place: trees. */
+    /** A version scored by an XGBoost booster. */
     public ServingModel(String name, long version, String alias, String artifactSha256,
             Instant loadedAt, FeatureVectorizer vectorizer, OnlineFeaturePlan onlineFeatures,
             RequestSchema requestSchema, Booster booster) {
         this(name, version, alias, artifactSha256, loadedAt, vectorizer, onlineFeatures,
-                requestSchema, booster, true);
+                requestSchema, new XgboostScorer(booster, vectorizer.width()));
     }
 
     /** The number of model inputs per row. */
@@ -62,29 +55,12 @@ public record ServingModel(
      * @param rowCount the number of rows, at least one
      */
     public float[] predict(float[] rows, int rowCount) {
-        float[][] output;
         try {
-            output = inPlace ? booster.inplace_predict(rows, rowCount, width(), Float.NaN)
-                    : predictFromMatrix(rows, rowCount);
-        } catch (XGBoostError e) {
+            return scorer.predict(rows, rowCount);
+        } catch (Exception e) {
             throw new InferenceException(InferenceException.Reason.ENGINE_FAILED,
                     "model '" + name + "' version " + version + " failed to predict: "
                             + e.getMessage(), e);
-        }
-
-        float[] scores = new float[rowCount];
-        for (int row = 0; row < rowCount; row++) {
-            scores[row] = output[row][0];
-        }
-        return scores;
-    }
-
-    private float[][] predictFromMatrix(float[] rows, int rowCount) throws XGBoostError {
-        DMatrix matrix = new DMatrix(rows, rowCount, width(), Float.NaN);
-        try {
-            return booster.predict(matrix);
-        } finally {
-            matrix.dispose();
         }
     }
 }

@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.mlmesh.core.mlp.DjlRuntime;
 import io.mlmesh.inference.FakeRegistry;
 import io.mlmesh.inference.FlightsModel;
 import io.mlmesh.registry.v1.RegistryGrpc;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +67,8 @@ class ModelPreloaderTest {
 
     private static ModelLoader loaderOn(ManagedChannel channel, ModelCatalog catalog) {
         return new ModelLoader(RegistryGrpc.newBlockingStub(channel), catalog, 5000, 1,
-                Clock.systemUTC(), served -> { });
+                Clock.systemUTC(), served -> { },
+                new MlpEngine(DjlRuntime.DeviceSetting.CPU, Optional.empty()));
     }
 
     private static ManagedChannel channelTo(int port) {

@@ -61,8 +61,8 @@ class ServingModelTest {
     void predict_linearBooster_predictsFromMatrixAsLogisticRegression() throws Exception {
         Booster linear = flights.linearBooster();
         ServingModel logistic = new ServingModel(FlightsModel.MODEL, 2, "", "sha", Instant.EPOCH,
-                flights.vectorizer(), model.onlineFeatures(), model.requestSchema(), linear,
-                false);
+                flights.vectorizer(), model.onlineFeatures(), model.requestSchema(),
+                new XgboostScorer(linear, model.width(), false));
         float[] batch = concat(vectors);
 
         float[] scores = logistic.predict(batch, vectors.size());
@@ -81,7 +81,7 @@ class ServingModelTest {
     void predict_linearBoosterInPlace_failsAsEngineFailure() {
         ServingModel inPlace = new ServingModel(FlightsModel.MODEL, 2, "", "sha", Instant.EPOCH,
                 flights.vectorizer(), model.onlineFeatures(), model.requestSchema(),
-                flights.linearBooster(), true);
+                new XgboostScorer(flights.linearBooster(), model.width(), true));
 
         InferenceException failure = assertThrows(InferenceException.class,
                 () -> inPlace.predict(vectors.get(0), 1));

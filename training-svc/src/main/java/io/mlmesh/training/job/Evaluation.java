@@ -104,9 +104,15 @@ public final class Evaluation {
                 .toList();
     }
 
-    /** The inputs by mean absolute contribution, largest first. */
+    /**
+     * The inputs by mean absolute contribution, largest first; none for a model that has no
+     * contributions (the MLP).
+     */
     public static List<FeatureImportance> importance(List<String> featureNames,
             double[] meanAbsContributions) {
+        if (meanAbsContributions.length == 0) {
+            return List.of();
+        }
         return IntStream.range(0, featureNames.size())
                 .mapToObj(i -> FeatureImportance.newBuilder()
                         .setFeature(featureNames.get(i))

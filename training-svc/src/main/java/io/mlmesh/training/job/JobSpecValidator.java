@@ -1,6 +1,7 @@
 package io.mlmesh.training.job;
 
 import io.mlmesh.featurestore.v1.GetTrainingSetRequest;
+import io.mlmesh.training.mlp.MlpParams;
 import io.mlmesh.training.v1.EvaluationSpec;
 import io.mlmesh.training.v1.FairnessSpec;
 import io.mlmesh.training.v1.FeatureTransform;
@@ -61,7 +62,7 @@ public final class JobSpecValidator {
 
         JobSpec accepted = spec.toBuilder()
                 .clearParams()
-                .putAllParams(paramsWithDefaults(spec).sorted())
+                .putAllParams(paramsWithDefaults(spec))
                 .setEvaluation(evaluationWithDefaults(spec.getEvaluation()))
                 .setSplit(splitWithDefaults(spec.getSplit()))
                 .setImbalance(imbalanceWithDefaults(spec.getImbalance()))
@@ -272,14 +273,28 @@ public final class JobSpecValidator {
             throw new InvalidJobSpecException("spec.family", "is unspecified");
         }
         if (family != ModelFamily.MODEL_FAMILY_XGBOOST
-                && family != ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION) {
+                && family != ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION
+                && family != ModelFamily.MODEL_FAMILY_MLP) {
             throw new InvalidJobSpecException("spec.family", "family " + family.name()
                     + " is not supported yet (supported: MODEL_FAMILY_XGBOOST,"
-                    + " MODEL_FAMILY_LOGISTIC_REGRESSION)");
+                    + " MODEL_FAMILY_LOGISTIC_REGRESSION, MODEL_FAMILY_MLP)");
         }
     }
 
-    private static XgboostParams paramsWithDefaults(JobSpec spec) {
+    private static Map<String, String> paramsWithDefaults(JobSpec spec) {
+        if (spec.getFamily() != ModelFamily.MODEL_FAMILY_MLP) {
+            return xgboostParamsWithDefaults(spec).sorted();
+        }
+        Map<String, String> given = new TreeMap<>(spec.getParamsMap());
+        given.put(XgboostParams.MODEL_FAMILY, MlpParams.FAMILY);
+        try {
+            return MlpParams.withDefaults(given);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJobSpecException("spec.params", e.getMessage());
+        }
+    }
+
+    private static XgboostParams xgboostParamsWithDefaults(JobSpec spec) {
         boolean linear = spec.getFamily() == ModelFamily.MODEL_FAMILY_LOGISTIC_REGRESSION;
         String booster = spec.getParamsOrDefault("booster", "gblinear");
         if (linear && !booster.equals("gblinear")) {

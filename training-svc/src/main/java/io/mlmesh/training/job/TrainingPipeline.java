@@ -1,5 +1,7 @@
 package io.mlmesh.training.job;
 
+import ai.djl.engine.EngineException;
+import io.mlmesh.core.mlp.MlpInputLayout;
 import io.mlmesh.core.model.ModelBundle;
 import io.mlmesh.core.transform.FeatureTransform;
 import io.mlmesh.core.transform.FeatureVectorizer;
@@ -10,6 +12,8 @@ import io.mlmesh.training.data.MatrixBuilder;
 import io.mlmesh.training.data.TrainingSet;
 import io.mlmesh.training.data.TrainingSetReader;
 import io.mlmesh.training.drift.ReferenceProfiler;
+import io.mlmesh.training.mlp.MlpParams;
+import io.mlmesh.training.mlp.MlpTrainer;
 import io.mlmesh.training.registry.ModelRegistrar;
 import io.mlmesh.training.registry.VersionMetadata;
 import io.mlmesh.training.registry.VersionRequests;
@@ -22,8 +26,10 @@ import io.mlmesh.training.v1.Job;
 import io.mlmesh.training.v1.JobSpec;
 import io.mlmesh.training.v1.JobState;
 import io.mlmesh.training.v1.MetricPoint;
+import io.mlmesh.training.v1.ModelFamily;
 import io.mlmesh.training.v1.Progress;
 import io.mlmesh.training.v1.TuningResult;
+import io.mlmesh.training.xgboost.RoundListener;
 import io.mlmesh.training.xgboost.TrainedModel;
 import io.mlmesh.training.xgboost.XgboostParams;
 import io.mlmesh.training.xgboost.XgboostTrainer;
@@ -39,20 +45,21 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.jboss.logging.Logger;
 
 /**
- * The steps of one XGBoost job (trees or logistic regression), from data to a registered
- * version: LOADING_DATA, TRAINING, EVALUATING and, when asked, REGISTERING. Each step records
- * its state, and what it learned, in the job store; the runner owns the job's start and end.
- * Loading applies the spec's split (test rows cut from the train request, random or stratified,
- * before any transform is fitted) and class-imbalance handling (down-sampling of the train
- * matrix, or the positive class's weight); with a tuning spec, training is preceded by a
- * cross-validated search whose trials are child runs ({@link Tuner}). Evaluation records the
- * test metrics, confusion matrix, calibration deciles, slices, SHAP importance and, when the
- * spec names a sensitive attribute, group fairness; a fairness limit the model breaks fails the
- * job after evaluation, before registration. What a run records besides its state (loss
- * history, data versions, artifacts, registry tags) is built by {@link RunRecords}.
+ * The steps of one job (XGBoost trees or logistic regression, or the DJL MLP), from data to a
+ * registered version: LOADING_DATA, TRAINING, EVALUATING and, when asked, REGISTERING. Each
+ * step records its state, and what it learned, in the job store; the runner owns the job's
+ * start and end. Loading applies the spec's split (test rows cut from the train request,
+ * random or stratified, before any transform is fitted) and class-imbalance handling
+ * (down-sampling of the train matrix, or the positive class's weight); with a tuning spec,
+ * training is preceded by a cross-validated search whose trials are child runs ({@link Tuner}).
+ * Evaluation records the test metrics, confusion matrix, calibration deciles, slices, SHAP
+ * importance (trees and linear models) and, when the spec names a sensitive attribute, group
+ * fairness; a fairness limit the model breaks fails the job after evaluation, before
+ * registration. What a run records besides its state (loss history, data versions, artifacts,
+ * registry tags) is built by {@link RunRecords}.
  *
  * <p>Runs on the job runner's single thread. The cancel check is called between steps and after
- * every boosting round.
+ * every boosting round or epoch.
  */
 @ApplicationScoped
 public class TrainingPipeline {
@@ -62,15 +69,18 @@ public class TrainingPipeline {
     private final JobStore store;
     private final TrainingSetReader reader;
     private final XgboostTrainer trainer = new XgboostTrainer();
+    private final MlpTrainer mlpTrainer;
     private final ModelRegistrar registrar;
     private final Tuner tuner;
 
     @Inject
-    public TrainingPipeline(JobStore store, TrainingSetReader reader, ModelRegistrar registrar) {
+    public TrainingPipeline(JobStore store, TrainingSetReader reader, ModelRegistrar registrar,
+            MlpTrainer mlpTrainer) {
         this.store = store;
         this.reader = reader;
         this.registrar = registrar;
         this.tuner = new Tuner(store, trainer);
+        this.mlpTrainer = mlpTrainer;
     }
 
     /**
@@ -90,7 +100,7 @@ public class TrainingPipeline {
         if (spec.hasTuning()) {
             params = tune(job.getId(), params, data, cancelCheck);
         }
-        TrainedModel model = train(job.getId(), params, data, cancelCheck);
+        TrainedModel model = train(job.getId(), spec.getFamily(), params, data, cancelCheck);
         Map<String, Double> metrics = evaluate(job.getId(), spec, data, model);
         cancelCheck.run();
         if (spec.getRegister()) {
@@ -240,31 +250,59 @@ public class TrainingPipeline {
         return tuned;
     }
 
-    private TrainedModel train(String jobId, Map<String, String> trainedParams,
-            PreparedData data, Runnable cancelCheck) throws XGBoostError {
+    private TrainedModel train(String jobId, ModelFamily family,
+            Map<String, String> trainedParams, PreparedData data, Runnable cancelCheck)
+            throws XGBoostError {
         enter(jobId, JobState.JOB_STATE_TRAINING);
         long startNanos = System.nanoTime();
-        XgboostParams params = new XgboostParams(trainedParams);
         List<MetricPoint> history = new ArrayList<>();
-        TrainedModel model = trainer.train(data.trainMatrix(), data.testMatrix(), params,
-                (round, totalRounds, trainLoss, validationLoss) -> {
-                    history.addAll(RunRecords.roundLosses(round, trainLoss, validationLoss));
-                    store.update(jobId, current -> current.toBuilder()
-                            .setProgress(Progress.newBuilder()
-                                    .setStep(round)
-                                    .setTotalSteps(totalRounds)
-                                    .setTrainLoss(trainLoss)
-                                    .setValidationLoss(validationLoss))
-                            .build());
-                    cancelCheck.run();
-                });
+        RoundListener progress = progress(jobId, history, cancelCheck);
+        TrainedModel model;
+        int steps;
+        if (family == ModelFamily.MODEL_FAMILY_MLP) {
+            MlpParams params = MlpParams.of(trainedParams);
+            model = trainMlp(data, params, progress);
+            steps = params.epochs();
+        } else {
+            XgboostParams params = new XgboostParams(trainedParams);
+            model = trainer.train(data.trainMatrix(), data.testMatrix(), params, progress);
+            steps = params.numRounds();
+        }
         // The history lands with the move to EVALUATING: one event, no repeated last round.
         store.update(jobId, current -> current.toBuilder().addAllMetricHistory(history)
                 .setState(JobState.JOB_STATE_EVALUATING).build());
-        LOG.infof("job=%s trained rounds=%d train_millis=%d model_bytes=%d", jobId,
-                params.numRounds(), (System.nanoTime() - startNanos) / 1_000_000,
+        LOG.infof("job=%s trained family=%s steps=%d train_millis=%d model_bytes=%d", jobId,
+                family.name(), steps, (System.nanoTime() - startNanos) / 1_000_000,
                 model.modelBytes().length);
         return model;
+    }
+
+    private TrainedModel trainMlp(PreparedData data, MlpParams params, RoundListener progress) {
+        try {
+            return mlpTrainer.train(data.trainMatrix(), data.testMatrix(),
+                    MlpInputLayout.of(data.vectorizer()), params, progress);
+        } catch (IllegalStateException | EngineException e) {
+            throw new JobFailedException("mlp: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records each round's or epoch's losses as the job's progress and in {@code history},
+     * then checks for cancel.
+     */
+    private RoundListener progress(String jobId, List<MetricPoint> history,
+            Runnable cancelCheck) {
+        return (round, totalRounds, trainLoss, validationLoss) -> {
+            history.addAll(RunRecords.roundLosses(round, trainLoss, validationLoss));
+            store.update(jobId, current -> current.toBuilder()
+                    .setProgress(Progress.newBuilder()
+                            .setStep(round)
+                            .setTotalSteps(totalRounds)
+                            .setTrainLoss(trainLoss)
+                            .setValidationLoss(validationLoss))
+                    .build());
+            cancelCheck.run();
+        };
     }
 
     private void register(String jobId, VersionMetadata metadata, Map<String, String> tags,

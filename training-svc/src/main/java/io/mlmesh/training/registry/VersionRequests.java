@@ -14,6 +14,7 @@ import io.mlmesh.registry.v1.Lineage;
 import io.mlmesh.registry.v1.RegisterVersionHeader;
 import io.mlmesh.training.data.LabelRule;
 import io.mlmesh.training.data.TrainingSet;
+import io.mlmesh.training.mlp.MlpParams;
 import io.mlmesh.training.xgboost.XgboostParams;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +36,9 @@ public final class VersionRequests {
      */
     public static final String XGBOOST_FAMILY = "xgboost";
 
+    /** The family name of MLP bundles: inference loads them with DJL on PyTorch. */
+    public static final String MLP_FAMILY = MlpParams.FAMILY;
+
     private VersionRequests() {
     }
 
@@ -48,7 +52,7 @@ public final class VersionRequests {
      */
     public static ModelBundle bundle(FeatureVectorizer vectorizer, GetTrainingSetRequest request,
             TrainingSet train, LabelRule label, Map<String, String> params, byte[] modelBytes) {
-        BundleManifest manifest = new BundleManifest(XGBOOST_FAMILY, vectorizer.transforms(),
+        BundleManifest manifest = new BundleManifest(engineFamily(params), vectorizer.transforms(),
                 ModelBundle.vocabulariesOf(vectorizer), onlineFeatures(request, train),
                 label.column(), label.threshold(), params, vectorizer.numericFits());
         return new ModelBundle(manifest, modelBytes);
@@ -64,12 +68,18 @@ public final class VersionRequests {
                         .setFormat(ModelBundle.FORMAT))
                 .putAllParams(metadata.params())
                 .putAllMetrics(metadata.metrics())
-                .putTags("family", XGBOOST_FAMILY)
+                .putTags("family", engineFamily(metadata.params()))
                 .putTags(XgboostParams.MODEL_FAMILY, metadata.params().getOrDefault(
                         XgboostParams.MODEL_FAMILY, XgboostParams.TREES_FAMILY))
                 .setDescription(metadata.description())
                 .setLineage(lineage(metadata))
                 .build();
+    }
+
+    /** The engine family of a job's (completed) params: {@code mlp} or {@code xgboost}. */
+    public static String engineFamily(Map<String, String> params) {
+        return MLP_FAMILY.equals(params.get(XgboostParams.MODEL_FAMILY)) ? MLP_FAMILY
+                : XGBOOST_FAMILY;
     }
 
     /** The lowercase hex SHA-256 of the bytes. */

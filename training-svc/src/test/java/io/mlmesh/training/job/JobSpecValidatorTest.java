@@ -202,4 +202,22 @@ class JobSpecValidatorTest {
                 assertThrows(InvalidJobSpecException.class,
                         () -> JobSpecValidator.validate(spec)).getMessage()));
     }
+
+    @Test
+    void validate_mlp_ownDefaultsAndBadParamRefusedNamingIt() {
+        JobSpec spec = VALID.toBuilder().setFamily(ModelFamily.MODEL_FAMILY_MLP).clearParams()
+                .putParams("epochs", "3").build();
+
+        JobSpec accepted = JobSpecValidator.validate(spec);
+        InvalidJobSpecException error = assertThrows(InvalidJobSpecException.class,
+                () -> JobSpecValidator.validate(spec.toBuilder()
+                        .putParams("batch_size", "many").build()));
+
+        assertEquals("3", accepted.getParamsMap().get("epochs"));
+        assertEquals("64,32", accepted.getParamsMap().get("hidden_units"));
+        assertEquals("mlp", accepted.getParamsMap().get("model_family"));
+        assertEquals(null, accepted.getParamsMap().get("num_round"));
+        assertEquals("spec.params: batch_size must be an integer, got 'many'",
+                error.getMessage());
+    }
 }
