@@ -24,6 +24,7 @@ import io.mlmesh.featurestore.v1.IngestAck;
 import io.mlmesh.featurestore.v1.IngestRowsChunk;
 import io.mlmesh.featurestore.v1.ListFeatureViewsRequest;
 import io.mlmesh.featurestore.v1.ListFeatureViewsResponse;
+import io.mlmesh.featurestore.v1.MaterializeProgress;
 import io.mlmesh.featurestore.v1.MaterializeRequest;
 import io.mlmesh.featurestore.v1.MaterializeResponse;
 import io.mlmesh.featurestore.v1.RegisterSourceRequest;
@@ -146,6 +147,30 @@ public final class FeatureStoreGrpcService extends FeatureStoreGrpc.FeatureStore
   public void materialize(MaterializeRequest request,
       StreamObserver<MaterializeResponse> observer) {
     respond("Materialize", observer, () -> materializer.materialize(request));
+  }
+
+  @Override
+  public void materializeWithProgress(MaterializeRequest request,
+      StreamObserver<MaterializeProgress> observer) {
+    MaterializeResponse result;
+    long[] entitiesDone = new long[1];
+    try {
+      result = materializer.materialize(request, progress -> {
+        entitiesDone[0] = progress.getEntitiesDone();
+        observer.onNext(progress);
+      });
+    } catch (RuntimeException e) {
+      observer.onError(StatusMapping.toStatus("MaterializeWithProgress", e));
+      return;
+    }
+    observer.onNext(MaterializeProgress.newBuilder()
+        .setRowsRead(result.getRowsRead())
+        .setEntitiesDone(entitiesDone[0])
+        .setEntitiesWritten(result.getEntitiesWritten())
+        .setDone(true)
+        .setResult(result)
+        .build());
+    observer.onCompleted();
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.mlmesh.featurestore.catalog.Catalog;
 import io.mlmesh.featurestore.catalog.DuckDb;
 import io.mlmesh.featurestore.offline.OfflineStore;
 import io.mlmesh.featurestore.v1.FeatureView;
+import io.mlmesh.featurestore.v1.MaterializeProgress;
 import io.mlmesh.featurestore.v1.MaterializeRequest;
 import io.mlmesh.featurestore.v1.MaterializeResponse;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -50,6 +52,15 @@ public final class Materializer {
 
   /** Materializes; NOT_FOUND for an unknown view, INVALID_ARGUMENT for an empty range. */
   public MaterializeResponse materialize(MaterializeRequest request) {
+    return materialize(request, progress -> { });
+  }
+
+  /**
+   * Materializes, telling {@code progress} after every batch of entities written; NOT_FOUND for
+   * an unknown view, INVALID_ARGUMENT for an empty range.
+   */
+  public MaterializeResponse materialize(MaterializeRequest request,
+      Consumer<MaterializeProgress> progress) {
     FeatureView view = catalog.findView(request.getView(), request.getVersion())
         .orElseThrow(() -> FeatureStoreException.notFound("view '" + request.getView() + "'"
             + (request.getVersion() == 0 ? "" : " version " + request.getVersion())
@@ -62,7 +73,7 @@ public final class Materializer {
     try (Connection connection = duckDb.connect();
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(newestRowsSql(view, request))) {
-      counts = copy(view, rows);
+      counts = copy(view, rows, progress);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the feature rows of view "
           + view.getSpec().getName() + " version " + view.getVersion(), e);
@@ -101,7 +112,8 @@ public final class Materializer {
         + "(PARTITION BY " + OfflineStore.ENTITY + " ORDER BY " + eventTime + " DESC) = 1";
   }
 
-  private Counts copy(FeatureView view, ResultSet rows) throws SQLException {
+  private Counts copy(FeatureView view, ResultSet rows, Consumer<MaterializeProgress> progress)
+      throws SQLException {
     int featureCount = view.getFeatureNamesCount();
     long rowsRead = 0;
     long entities = 0;
@@ -116,10 +128,22 @@ public final class Materializer {
         batch.clear();
         LOG.infof("materialize progress view=%s version=%d entities=%d entities_written=%d",
             view.getSpec().getName(), view.getVersion(), entities, written);
+        progress.accept(progressOf(rowsRead, entities, written));
       }
     }
     written += onlineStore.writeIfNewer(batch);
+    if (!batch.isEmpty()) {
+      progress.accept(progressOf(rowsRead, entities, written));
+    }
     return new Counts(rowsRead, entities, written);
+  }
+
+  private static MaterializeProgress progressOf(long rowsRead, long entities, long written) {
+    return MaterializeProgress.newBuilder()
+        .setRowsRead(rowsRead)
+        .setEntitiesDone(entities)
+        .setEntitiesWritten(written)
+        .build();
   }
 
   private static OnlineStore.Entry entryOf(FeatureView view, ResultSet rows, int featureCount)

@@ -19,6 +19,7 @@ import io.mlmesh.featurestore.v1.FeatureStatus;
 import io.mlmesh.featurestore.v1.FeatureViewSpec;
 import io.mlmesh.featurestore.v1.GetOnlineFeaturesRequest;
 import io.mlmesh.featurestore.v1.GetOnlineFeaturesResponse;
+import io.mlmesh.featurestore.v1.MaterializeProgress;
 import io.mlmesh.featurestore.v1.MaterializeRequest;
 import io.mlmesh.featurestore.v1.MaterializeResponse;
 import io.mlmesh.featurestore.v1.ViewLookup;
@@ -27,6 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +68,29 @@ class OnlineFeaturesIT extends GrpcTestBase {
         later.getStatusesList());
     assertTrue(later.getValuesList().stream().allMatch(value -> Double.isNaN(value)));
     assertEquals(eventTime, later.getEventTime());
+  }
+
+  @Test
+  void materializeWithProgress_batchesThenTotals_secondRunWritesNothing() {
+    MaterializeRequest request = MaterializeRequest.newBuilder().setView(DAILY)
+        .setEnd(JAN_10).build();
+
+    List<MaterializeProgress> first = new ArrayList<>();
+    client.stub().materializeWithProgress(request).forEachRemaining(first::add);
+    List<MaterializeProgress> second = new ArrayList<>();
+    client.stub().materializeWithProgress(request).forEachRemaining(second::add);
+
+    MaterializeProgress last = first.get(first.size() - 1);
+    assertTrue(first.size() >= 2, first::toString);
+    assertTrue(last.getDone());
+    assertTrue(first.subList(0, first.size() - 1).stream().noneMatch(p -> p.getDone()));
+    assertEquals(last.getResult().getEntitiesWritten(), last.getEntitiesWritten());
+    assertEquals(first.get(first.size() - 2).getEntitiesDone(), last.getEntitiesDone());
+    assertTrue(last.getEntitiesDone() > 0 && last.getResult().getRowsRead() > 0,
+        last::toString);
+    assertEquals(0, second.get(second.size() - 1).getResult().getEntitiesWritten());
+    assertStatus(Status.Code.NOT_FOUND, () -> client.stub().materializeWithProgress(
+        request.toBuilder().setView("nope").build()).hasNext(), "view 'nope'");
   }
 
   @Test
