@@ -10,6 +10,8 @@
 #   SKIP_BUILD=1 bench/inference.sh          # reuse the jars already built
 #   MVN_ARGS="-o" bench/inference.sh         # extra Maven arguments for the build
 #   CONCURRENCY=1,4,16,64,256 DURATION_MILLIS=4000 WARM_UP_MILLIS=1000 bench/inference.sh
+#   INFERENCE_OPTS="-Dmlmesh.inference.batching.max-queue-delay-micros=0" bench/inference.sh
+#                                            # settings for both inference-svc processes
 #
 # Results (tables, CSV, JSON, service logs) stay in .mlmesh/bench/inference-<time>/.
 set -euo pipefail
@@ -74,7 +76,7 @@ start_inference() {
   java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
     -Dquarkus.otel.sdk.disabled=true \
     -Dquarkus.grpc.clients.registry.host=127.0.0.1 \
-    -Dquarkus.grpc.clients.registry.port="$registry_port" "$@" \
+    -Dquarkus.grpc.clients.registry.port="$registry_port" ${INFERENCE_OPTS:-} "$@" \
     -jar "$home/inference-svc/target/quarkus-app/quarkus-run.jar" >"$out/$name.log" 2>&1 &
   pids+=($!)
 }

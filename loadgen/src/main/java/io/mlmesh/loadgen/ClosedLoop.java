@@ -79,8 +79,8 @@ final class ClosedLoop {
             throw new IllegalArgumentException("concurrency must be at least 1, not "
                     + concurrency);
         }
-        Run run = new Run(System.nanoTime() + duration.toNanos(), concurrency, requestLimit);
         long startNanos = System.nanoTime();
+        Run run = new Run(startNanos + duration.toNanos(), concurrency, requestLimit);
         for (int chain = 0; chain < concurrency; chain++) {
             if (run.callsLeft.getAndDecrement() > 0) {
                 call(run, stubs.get(chain % stubs.size()));
