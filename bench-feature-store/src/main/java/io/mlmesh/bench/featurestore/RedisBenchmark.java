@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class RedisBenchmark {
 
   private static final long TIMEOUT_SECONDS = 300;
+  private static final int MIN_REQUESTS = 5000;
 
   private final Path executable;
   private final String host;
@@ -32,11 +33,15 @@ final class RedisBenchmark {
   record Result(double requestsPerSecond, double p50Micros, double p99Micros) {
   }
 
-  /** Sends {@code command} {@code requests} times and returns the summary. */
+  /**
+   * Sends {@code command} {@code requests} times, at least {@value #MIN_REQUESTS} times, and
+   * returns the summary. redis-benchmark computes its rate from whole milliseconds and prints
+   * "inf" for a run shorter than one, which a few hundred loopback calls can be.
+   */
   Result run(int requests, List<String> command) throws IOException, InterruptedException {
     List<String> arguments = new ArrayList<>(List.of(executable.toString(), "-h", host,
-        "-p", String.valueOf(port), "-c", "1", "-P", "1", "-n", String.valueOf(requests),
-        "--csv"));
+        "-p", String.valueOf(port), "-c", "1", "-P", "1", "-n",
+        String.valueOf(Math.max(requests, MIN_REQUESTS)), "--csv"));
     arguments.addAll(command);
     Process process = new ProcessBuilder(arguments).redirectErrorStream(true).start();
     String output;
