@@ -82,8 +82,12 @@ public interface InferenceConfig {
         @WithDefault("64")
         int maxBatchSize();
 
-        /** How long the oldest queued request waits for others before its batch runs. */
-        @WithDefault("500")
+        /**
+         * How long the oldest queued request waits for others before its batch runs. 0, the
+         * default as in Triton, still batches under load: requests that arrive while a batch
+         * computes leave together in the next one.
+         */
+        @WithDefault("0")
         long maxQueueDelayMicros();
 
         /** Batch sizes that run as soon as the queue can form one exactly; default none. */
