@@ -38,8 +38,8 @@ final class ServedDriftLines {
             return;
         }
 
-        out.printf("[monitor] drift of the served traffic against the training rows (newest"
-                + " window first, at most %d):%n", WINDOWS_SHOWN);
+        out.printf("[monitor] drift of the served traffic against the training rows (the open"
+                + " window, then at most %d closed ones, newest first):%n", WINDOWS_SHOWN);
         for (DriftWindow window : drift.getWindowsList()) {
             out.printf("[monitor]   %s%n", describe(window));
         }

@@ -117,7 +117,8 @@ final class TestMonthReplay {
         }
         MaterializeResponse response = features.materialize(request.build());
         if (start == null) {
-            out.printf("[feature-store] materialized history before %s: %,d entities online%n",
+            out.printf("[feature-store] materialized history before %s: %,d entities written"
+                    + " (a value already online is kept)%n",
                     end, response.getEntitiesWritten());
         }
     }

@@ -114,12 +114,13 @@ public final class VariantExperiment {
         versions.put(CANDIDATE, candidate.getRegisteredVersion());
         versions.put(SHADOW, shadow.getRegisteredVersion());
         loadThroughAliases(versions);
-        setEndpoint();
+        setEndpoint(versions);
 
         List<FlightRow> rows = lastDays(testRows);
-        out.printf("%n[inference] endpoint %s: %s 50%% / %s 50%% (sticky per request id),"
-                + " shadow %s gets a copy of every call; sending the test month's last %d"
-                + " days, %,d flights%n", ENDPOINT, PRODUCTION, CANDIDATE, SHADOW, DAYS,
+        out.printf("%n[inference] endpoint %s: %s v%d 50%% / %s v%d 50%% (sticky per request"
+                + " id), v%d as shadow gets a copy of every call; sending the test month's last"
+                + " %d days, %,d flights (the first day twice: warm-up)%n", ENDPOINT, PRODUCTION,
+                productionVersion, CANDIDATE, versions.get(CANDIDATE), versions.get(SHADOW), DAYS,
                 rows.size());
         TestMonthReplay.Outcome served = replay.run(rows);
         DemoResult.Live live = feedback == null ? DemoResult.Live.off()
@@ -141,29 +142,36 @@ public final class VariantExperiment {
                     .setModel(FlightsDemo.MODEL).setAlias(alias).setVersion(versions.get(alias))
                     .build());
         }
-        for (String alias : List.of(CANDIDATE, SHADOW, PRODUCTION)) {
+        for (String alias : List.of(CANDIDATE, SHADOW)) {
             services.predictor().loadModel(LoadModelRequest.newBuilder()
-                    .setModel(FlightsDemo.MODEL).setAlias(alias).build());
+                    .setModel(FlightsDemo.MODEL).setVersion(versions.get(alias)).build());
         }
+        services.predictor().loadModel(LoadModelRequest.newBuilder()
+                .setModel(FlightsDemo.MODEL).setAlias(PRODUCTION).build());
         out.printf("[registry] aliases %s%n[inference] loaded all three; production stays the"
                 + " model's default%n", versions);
     }
 
-    private void setEndpoint() {
+    /**
+     * Production follows its alias (hot swap); the challengers are pinned by number, loaded
+     * without following theirs: a registry watch cancelled while it replays the event log can
+     * break the inference-to-registry connection (see README, Limits).
+     */
+    private void setEndpoint(Map<String, Long> versions) {
         services.predictor().setEndpoint(SetEndpointRequest.newBuilder()
                 .setEndpoint(Endpoint.newBuilder()
                         .setName(ENDPOINT)
-                        .addVariants(variant(PRODUCTION))
-                        .addVariants(variant(CANDIDATE))
+                        .addVariants(variant(PRODUCTION).setAlias(PRODUCTION))
+                        .addVariants(variant(CANDIDATE).setVersion(versions.get(CANDIDATE)))
                         .addShadows(EndpointShadow.newBuilder().setName(SHADOW)
-                                .setModel(FlightsDemo.MODEL).setAlias(SHADOW)
+                                .setModel(FlightsDemo.MODEL).setVersion(versions.get(SHADOW))
                                 .setSampleRate(1.0)))
                 .build());
     }
 
-    private static EndpointVariant.Builder variant(String alias) {
-        return EndpointVariant.newBuilder().setName(alias).setModel(FlightsDemo.MODEL)
-                .setAlias(alias).setWeight(1);
+    private static EndpointVariant.Builder variant(String name) {
+        return EndpointVariant.newBuilder().setName(name).setModel(FlightsDemo.MODEL)
+                .setWeight(1);
     }
 
     /** The test rows of the last days: they are in time order. */
