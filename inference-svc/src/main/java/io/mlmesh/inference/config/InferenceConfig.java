@@ -83,11 +83,11 @@ public interface InferenceConfig {
         int maxBatchSize();
 
         /**
-         * How long the oldest queued request waits for others before its batch runs. 0, the
-         * default as in Triton, still batches under load: requests that arrive while a batch
-         * computes leave together in the next one.
+         * How long the oldest queued request waits for others before its batch runs. 0 still
+         * batches what arrives while a batch computes and gives a lone caller the lowest
+         * latency; the default 500 gives more throughput at moderate concurrency on few cores.
          */
-        @WithDefault("0")
+        @WithDefault("500")
         long maxQueueDelayMicros();
 
         /** Batch sizes that run as soon as the queue can form one exactly; default none. */

@@ -123,8 +123,8 @@ class BatchQueuesTest {
             BatchPolicy own = configured.policyOf("flights-delay");
             BatchPolicy shared = configured.policyOf("other-model");
 
-            assertEquals(new BatchPolicy(32, 0, List.of(), 50, 10_000, 3), own);
-            assertEquals(new BatchPolicy(32, 0, List.of(), 1024, 10_000, 1), shared);
+            assertEquals(new BatchPolicy(32, 500, List.of(), 50, 10_000, 3), own);
+            assertEquals(new BatchPolicy(32, 500, List.of(), 1024, 10_000, 1), shared);
             assertEquals(3, configured.queueOf(servingModel(1)).policy().instances());
         } finally {
             configured.shutdown();
