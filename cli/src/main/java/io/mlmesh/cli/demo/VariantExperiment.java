@@ -113,7 +113,7 @@ public final class VariantExperiment {
         versions.put(PRODUCTION, productionVersion);
         versions.put(CANDIDATE, candidate.getRegisteredVersion());
         versions.put(SHADOW, shadow.getRegisteredVersion());
-        loadThroughAliases(versions);
+        loadChallengersThenProduction(versions);
         setEndpoint(versions);
 
         List<FlightRow> rows = lastDays(testRows);
@@ -136,13 +136,11 @@ public final class VariantExperiment {
         return outcome;
     }
 
-    private void loadThroughAliases(Map<String, Long> versions) {
+    private void loadChallengersThenProduction(Map<String, Long> versions) {
         for (String alias : List.of(CANDIDATE, SHADOW)) {
             services.registry().setAlias(SetAliasRequest.newBuilder()
                     .setModel(FlightsDemo.MODEL).setAlias(alias).setVersion(versions.get(alias))
                     .build());
-        }
-        for (String alias : List.of(CANDIDATE, SHADOW)) {
             services.predictor().loadModel(LoadModelRequest.newBuilder()
                     .setModel(FlightsDemo.MODEL).setVersion(versions.get(alias)).build());
         }

@@ -6,6 +6,7 @@ import io.mlmesh.monitor.served.ServedDriftMonitor;
 import io.mlmesh.monitor.served.WindowDrift;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,8 @@ public final class DriftCharts implements ChartSource {
             return List.of();
         }
 
-        stability.sort((a, b) -> Long.compare(a.epochMillis(), b.epochMillis()));
-        shares.sort((a, b) -> Long.compare(a.epochMillis(), b.epochMillis()));
+        stability.sort(Comparator.comparingLong(Sample::epochMillis));
+        shares.sort(Comparator.comparingLong(Sample::epochMillis));
         return List.of(Chart.of(STABILITY, stability), Chart.of(DRIFTED_SHARE, shares));
     }
 

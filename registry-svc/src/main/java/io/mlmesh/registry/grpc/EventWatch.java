@@ -28,12 +28,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Threads: {@link #run()} owns the watch and is the only one to send; the hub calls
  * {@link #accept} from writer threads and the call's cancel handler sets a flag. Every write to
- * the call runs on the Vert.x context the call arrived on, after checking that flag there: the
- * cancel handler runs on that context too, so a write never reaches a stream the client has
- * reset. Written from the watch thread instead, a message could reach Vert.x after the reset,
- * and Vert.x then writes headers for a stream that no longer exists, which Netty treats as a
- * protocol error of the whole connection (GOAWAY "Request stream N is not correct for server
- * connection"), failing every other call the client had on it.
+ * the call runs on the Vert.x context the call arrived on, after checking that flag there, so
+ * that Vert.x sees writes on its own thread in the order the watch made them. This does not
+ * stop one known failure (README, Limits): a watch cancelled while it replays can still end
+ * the client's whole connection with GOAWAY "Request stream N is not correct for server
+ * connection".
  */
 final class EventWatch implements Runnable, Consumer<RegistryEvent> {
 
